@@ -1,0 +1,216 @@
+"""The clause catalogue: every legal or guidance clause a document may cite.
+
+The shipped catalogue (``data/catalogue/*.yaml``, one file per instrument) holds
+only clauses whose number and subject were verified from a primary or
+secondary source, and records which. A handbook can add or override entries in
+its own ``references/`` folder, in the same format, and those files are checked
+with the same ``path:line:col`` findings as documents.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from .findings import Finding, Severity
+from .schema import parse_date
+from .yamlpos import parse_yaml
+
+
+class Provenance(str, Enum):
+    """How far a catalogue entry has been checked."""
+
+    PRIMARY = "primary"
+    """Seen in the official source (legislation.gov.uk, gov.wales, the publisher)."""
+    SECONDARY = "secondary"
+    """Seen only in a reputable secondary source or a mirror of the official text."""
+    UNVERIFIED = "unverified"
+    """Not checked; citing it is a warning. The shipped catalogue holds none."""
+
+
+class InstrumentKind(str, Enum):
+    LEGISLATION = "legislation"
+    STATUTORY_GUIDANCE = "statutory_guidance"
+    CODE_OF_PRACTICE = "code_of_practice"
+    GUIDANCE = "guidance"
+
+
+_Date = Annotated[date, BeforeValidator(parse_date)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InstrumentEntry(_Strict):
+    id: str
+    kind: InstrumentKind | None = None
+    title: str | None = None
+    short_title: str | None = None
+    citation: str | None = None
+    publisher: str | None = None
+    edition: str | None = None
+    url: str | None = None
+    provenance: Provenance | None = None
+    source: str | None = None
+    in_force_from: _Date | None = None
+    superseded_on: _Date | None = None
+    superseded_by: str | None = None
+    note: str | None = None
+
+
+class ClauseEntry(_Strict):
+    locator: str
+    title: str
+    part: str | None = None
+    url: str | None = None
+    provenance: Provenance
+    source: str
+    note: str | None = None
+
+
+class CatalogueFile(_Strict):
+    instrument: InstrumentEntry
+    clauses: list[ClauseEntry] = []
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An Act, statutory instrument, code or guidance document."""
+
+    id: str
+    kind: InstrumentKind
+    title: str
+    citation: str
+    url: str
+    provenance: Provenance
+    source: str
+    short_title: str | None = None
+    publisher: str | None = None
+    edition: str | None = None
+    in_force_from: date | None = None
+    superseded_on: date | None = None
+    superseded_by: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
+
+    def superseded_at(self, as_of: date) -> bool:
+        return self.superseded_on is not None and self.superseded_on <= as_of
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One citable clause; a citation of a whole instrument is a clause with an empty locator."""
+
+    id: str
+    instrument: Instrument
+    locator: str
+    title: str
+    url: str
+    provenance: Provenance
+    source: str
+    part: str | None = None
+    note: str | None = None
+
+    @property
+    def kind(self) -> InstrumentKind:
+        return self.instrument.kind
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    instruments: dict[str, Instrument]
+    clauses: dict[str, Clause]
+    """Every citable id, including each instrument's own id (citing it as a whole)."""
+
+    def get(self, clause_id: str) -> Clause | None:
+        return self.clauses.get(clause_id)
+
+    def __contains__(self, clause_id: object) -> bool:
+        return clause_id in self.clauses
+
+    def nearest(self, clause_id: str) -> str | None:
+        """The catalogue id most like ``clause_id``, for "did you mean" hints."""
+        instrument, _, locator = clause_id.partition(":")
+        same = [c for c in self.clauses if c.startswith(instrument + ":")] if locator else []
+        matches = difflib.get_close_matches(clause_id, same or list(self.clauses), n=1, cutoff=0.6)
+        return matches[0] if matches else None
+
+
+def shipped_catalogue_files() -> list[tuple[str, str]]:
+    """(name, text) of each catalogue file shipped inside the package."""
+    folder = resources.files("polisi") / "data" / "catalogue"
+    return sorted(
+        (f"polisi/data/catalogue/{f.name}", f.read_text(encoding="utf-8"))
+        for f in folder.iterdir()
+        if f.name.endswith((".yaml", ".yml"))
+    )
+
+
+def load_catalogue(root: Path | None = None, references: str = "references") -> tuple[Catalogue, list[Finding]]:
+    """The shipped catalogue, with the handbook's ``references/`` files applied on top."""
+    files = shipped_catalogue_files()
+    if root is not None and (root / references).is_dir():
+        for path in sorted((root / references).glob("*.y*ml")):
+            files.append((path.relative_to(root).as_posix(), path.read_text(encoding="utf-8")))
+    instruments: dict[str, Instrument] = {}
+    clause_entries: dict[str, tuple[str, ClauseEntry]] = {}
+    findings: list[Finding] = []
+    for name, text in files:
+        parsed = parse_yaml(text, name)
+        findings.extend(parsed.findings)
+        if parsed.findings:
+            continue
+        try:
+            data = CatalogueFile.model_validate(parsed.value or {})
+        except ValidationError as exc:
+            for err in exc.errors():
+                line, col = parsed.position(tuple(err["loc"]))
+                where = ".".join(str(p) for p in err["loc"])
+                findings.append(Finding(name, line, col, Severity.ERROR, "CATALOGUE_INVALID", f"{where}: {err['msg']}"))
+            continue
+        entry = data.instrument
+        merged = _merge_instrument(instruments.get(entry.id), entry)
+        if merged is None:
+            line, col = parsed.position(("instrument",))
+            findings.append(
+                Finding(name, line, col, Severity.ERROR, "CATALOGUE_INVALID",
+                        f"instrument {entry.id} is new, so it needs kind, title, citation, url, provenance and source")
+            )
+            continue
+        instruments[entry.id] = merged
+        for clause in data.clauses:
+            clause_entries[f"{entry.id}:{clause.locator}"] = (entry.id, clause)
+    clauses: dict[str, Clause] = {
+        inst.id: Clause(inst.id, inst, "", inst.title, inst.url, inst.provenance, inst.source)
+        for inst in instruments.values()
+    }
+    for clause_id, (inst_id, c) in clause_entries.items():
+        inst = instruments[inst_id]
+        clauses[clause_id] = Clause(
+            clause_id, inst, c.locator, c.title, c.url or inst.url, c.provenance, c.source, c.part, c.note
+        )
+    return Catalogue(instruments, clauses), findings
+
+
+_REQUIRED = ("kind", "title", "citation", "url", "provenance", "source")
+
+
+def _merge_instrument(old: Instrument | None, entry: InstrumentEntry) -> Instrument | None:
+    given = entry.model_dump(exclude_unset=True, exclude={"id"})
+    if old is None:
+        if any(given.get(k) is None for k in _REQUIRED):
+            return None
+        return Instrument(id=entry.id, **given)
+    fields = {**old.__dict__, **given}
+    return Instrument(**fields)

@@ -1,0 +1,87 @@
+"""Organisation configuration: the one file (``polisi.yml``) every command reads.
+
+Things an organisation sets once live here, never in code: its name, the
+service, who the responsible individual is, the review warning window, where
+its own catalogue additions live, and how its documents are signed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import PolisiError
+from .yamlpos import parse_yaml
+
+CONFIG_FILE = "polisi.yml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReviewSettings(_Section):
+    warning_days: int = Field(60, ge=0, le=365)
+    """A review falling due within this many days of the as-of date is a warning."""
+
+
+class SigningSettings(_Section):
+    pkcs12: str | None = None
+    """Path (relative to the handbook) of the organisation's PKCS#12 signing file. Without it, a
+    demonstration certificate authority is created under the build folder."""
+    passphrase_env: str = "POLISI_SIGNING_PASSPHRASE"
+    """Environment variable holding the PKCS#12 passphrase."""
+    passphrase_file: str | None = None
+    """File holding the passphrase (used when the environment variable is not set)."""
+    timestamp_url: str | None = None
+    """RFC 3161 timestamp server; when set, signatures are PAdES B-T instead of B-B."""
+    trust_roots: list[str] = []
+    """PEM or DER certificates that ``polisi verify`` trusts (besides the demonstration CA)."""
+
+
+class Config(_Section):
+    """Settings for one handbook."""
+
+    organisation: str = "Your organisation"
+    """The registered provider, as printed on every page and PDF."""
+    service: str = "Your service"
+    """The regulated service this handbook belongs to."""
+    responsible_individual: str | None = None
+    """Name of the responsible individual, shown on the inspector bundle's cover."""
+    language: str = "en-GB"
+    """Language of the documents (BCP 47), set in the site and PDF metadata."""
+    areas: dict[str, str] = {}
+    """Area codes used in document ids and their names, e.g. ``SAF: Safeguarding``."""
+    references: str = "references"
+    """Folder (relative to the handbook) of catalogue files that add to or override the shipped one."""
+    build_dir: str = "build"
+    """Where outputs are written (relative to the handbook)."""
+    review: ReviewSettings = ReviewSettings()
+    signing: SigningSettings = SigningSettings()
+
+
+class ConfigError(PolisiError):
+    """The configuration file is broken; the message is a ``path:line:col`` line."""
+
+
+def load_config(root: Path) -> Config:
+    """Read ``polisi.yml`` from the handbook root (defaults when there is none)."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_FILE}:1:1: error: CONFIG cannot read: {exc}") from None
+    parsed = parse_yaml(text, CONFIG_FILE)
+    if parsed.findings:
+        raise ConfigError(parsed.findings[0].format())
+    try:
+        return Config.model_validate(parsed.value or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line, col = parsed.key_position(loc) if err["type"] == "extra_forbidden" else parsed.position(loc)
+        where = ".".join(str(p) for p in loc)
+        raise ConfigError(f"{CONFIG_FILE}:{line}:{col}: error: CONFIG {where}: {err['msg']}") from None

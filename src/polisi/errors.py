@@ -1,0 +1,21 @@
+"""Exceptions for "polisi could not run", kept free of any CLI framework.
+
+Problems *in* a handbook are never exceptions: they are findings in a report
+(see ``findings``). These exceptions mean the command itself cannot proceed:
+a missing folder, a broken configuration file, a tool that is not installed.
+The CLI turns each into one line and exit status 2 (usage) or 1 (runtime).
+"""
+
+from __future__ import annotations
+
+
+class PolisiError(Exception):
+    """The command could not run; the message is shown to the user as one line."""
+
+
+class UsageError(PolisiError):
+    """The user asked for something that cannot be done as asked (exit status 2)."""
+
+
+class BuildError(PolisiError):
+    """A publishing step failed; earlier output is left in place."""

@@ -1,0 +1,105 @@
+"""The front-matter model: what each key means and what values it accepts.
+
+Per-field shape lives here (types, patterns, dates); rules that need the whole
+handbook or the document's kind and status live in ``check``. Field docstrings
+are the reference documentation for the keys.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^(?:(?:POL|PRO)-[A-Z]{2,4}-\d{2}|SOP-\d{2})$"
+VERSION_PATTERN = r"^\d+\.\d+$"
+INTERVAL_PATTERN = re.compile(r"^\s*(\d+)\s+(week|month|year)s?\s*$")
+_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> date:
+    """Accept ``YYYY-MM-DD`` text (how the loader keeps dates) or a ``date``."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE_PATTERN.match(value):
+        raise PydanticCustomError("INVALID_DATE", "must be a date written YYYY-MM-DD, got {got!r}", {"got": value})
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("INVALID_DATE", "{got} is not a real date", {"got": value}) from None
+
+
+def _check_interval(value: Any) -> str:
+    if not isinstance(value, str) or not INTERVAL_PATTERN.match(value) or int(value.split()[0]) < 1:
+        raise PydanticCustomError(
+            "INVALID_INTERVAL",
+            "review_interval must be 'N weeks', 'N months' or 'N years', got {got!r}",
+            {"got": value},
+        )
+    return value.strip()
+
+
+Date = Annotated[date, BeforeValidator(parse_date)]
+Interval = Annotated[str, BeforeValidator(_check_interval)]
+DocId = Annotated[StrictStr, Field(pattern=ID_PATTERN)]
+Citation = StrictStr
+Status = Literal["draft", "approved", "withdrawn"]
+STATUSES: tuple[str, ...] = ("draft", "approved", "withdrawn")
+
+
+class FrontMatter(BaseModel):
+    """Front matter of a policy, procedure or statement of purpose."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: DocId
+    """``POL-``/``PRO-`` + area code of 2-4 capitals + two digits (``POL-SAF-01``); ``SOP-01`` for the
+    statement of purpose. Must equal the file name without ``.md``."""
+    title: Annotated[StrictStr, Field(min_length=1)]
+    """The document's title as staff and inspectors see it."""
+    version: Annotated[StrictStr, Field(pattern=VERSION_PATTERN)]
+    """``MAJOR.MINOR`` as a quoted string (``"2.0"``); unquoted, YAML reads ``1.10`` as the number 1.1."""
+    status: Status
+    """``draft`` (awaiting approval), ``approved`` (in force) or ``withdrawn`` (no longer in force)."""
+    owner: Annotated[StrictStr, Field(min_length=1)]
+    """The role that keeps the document up to date (a role, not a person)."""
+    approved_by: StrictStr | None = None
+    """The role or body that approved this version. Required when approved."""
+    approved_on: Date | None = None
+    """Date of approval of this version. Required when approved."""
+    last_reviewed: Date | None = None
+    """Date of the last full review. Required when approved."""
+    review_interval: Interval | None = None
+    """How often it must be reviewed: ``N weeks``, ``N months`` or ``N years``. Required when approved."""
+    summary: StrictStr | None = None
+    """One sentence saying what the document is for; shown in lists and search results."""
+    legislation: list[Citation] = []
+    """Clauses of Acts and regulations it implements, as catalogue ids (``SPRI-2017:reg-27``)."""
+    statutory_guidance: list[Citation] = []
+    """Statutory guidance it follows, as catalogue ids (``SG-SPRI-2019:reg-27``)."""
+    code_of_practice: list[Citation] = []
+    """Code of Professional Practice sections it reflects (``CoPP-W-2026``)."""
+    guidance: list[Citation] = []
+    """Other national procedures and inspectorate guidance it follows (``WSP:chi-s2``)."""
+    procedures: list[DocId] = []
+    """Policies only: the procedures that carry the policy out."""
+    policy: DocId | None = None
+    """Procedures only: the policy the procedure belongs to."""
+    audience: list[StrictStr] = []
+    """Who must read it (roles or teams), e.g. ``[All staff, Night staff]``."""
+    supersedes: list[DocId] = []
+    """Ids of documents this one replaces (they may no longer exist)."""
+    effective_from: Date | None = None
+    """Date this version takes effect, when that is later than its approval."""
+    ciw_notified_on: Date | None = None
+    """Statement of purpose only: the date CIW was notified of this revision (at least 28 days
+    before ``effective_from``, Schedule 3 paragraph 1 of SI 2017/1264)."""
+
+
+CITATION_KEYS: tuple[str, ...] = ("legislation", "statutory_guidance", "code_of_practice", "guidance")
+"""Front-matter keys that hold catalogue citations, in display order."""
+
+FIELD_NAMES: tuple[str, ...] = tuple(FrontMatter.model_fields)
