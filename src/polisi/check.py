@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .catalogue import InstrumentKind, Provenance
+from .drift import changed_since_approval
 from .findings import Finding, Report, Severity
+from .history import History
 from .links import anchors, links
 from .model import Document, Handbook, Kind
 from .reviews import ReviewState
@@ -39,13 +41,20 @@ class CheckOptions:
 Rule = Callable[[Handbook, CheckOptions], Iterable[Finding]]
 
 
-def check(handbook: Handbook, as_of: date, warning_days: int | None = None) -> Report:
-    """Run every rule; the report also carries the findings made while loading."""
+def check(
+    handbook: Handbook, as_of: date, warning_days: int | None = None, history: History | None = None
+) -> Report:
+    """Run every rule; the report also carries the findings made while loading.
+
+    Rules that need the git record (``CHANGED_SINCE_APPROVAL``) run only when ``history`` is given.
+    """
     days = handbook.config.review.warning_days if warning_days is None else warning_days
     options = CheckOptions(as_of, days)
     findings: list[Finding] = list(handbook.load_findings)
     for rule in RULES:
         findings.extend(rule(handbook, options))
+    if history is not None:
+        findings.extend(changed_since_approval(handbook, history))
     return Report.of(findings, documents_checked=len(handbook.documents) + len(handbook.unreadable))
 
 

@@ -1,9 +1,13 @@
 """Stage: what git knows about each document. The only module that uses GitPython.
 
-One ``git log`` pass over the whole handbook gives every file's revisions, so
-the cost does not grow with one git call per document. A handbook that is not
-a repository, has no commits or is a shallow clone still builds: the history
-then says why it is empty or partial instead of failing.
+One ``git log`` pass over the whole handbook gives every file's revisions (with
+the file's blob id at each, so old texts can be read back without another log),
+so the cost does not grow with one git call per document. A handbook that is
+not a repository, has no commits or is a shallow clone still builds: the
+history then says why it is empty or partial instead of failing.
+
+Approvals are recorded as annotated tags named ``<ID>/v<VERSION>``; this module
+reads them in one ``for-each-ref`` call and writes them for ``polisi approve``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from .errors import PolisiError
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"
 _FORMAT = _FIELD.join(["%H", "%h", "%aI", "%an", "%s"])
+_TAG_FORMAT = _FIELD.join([
+    "%(refname:short)", "%(objecttype)", "%(*objectname)", "%(objectname)",
+    "%(creatordate:iso-strict)", "%(taggername)", "%(contents:subject)",
+])
+
+
+class HistoryError(PolisiError):
+    """Git could not do what was asked (not a repository, no commits, a git command failed)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,27 @@ class Revision:
     author: str
     message: str
     """The commit's subject line."""
+    blob: str | None = None
+    """The file's blob id after this commit; ``None`` when the commit deleted the file."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A git tag; ``<ID>/v<VERSION>`` tags record approvals."""
+
+    name: str
+    commit: str
+    """The commit the tag points at."""
+    date: datetime
+    """Tagger date of an annotated tag (the commit date of a lightweight one)."""
+    tagger: str
+    message: str
+    annotated: bool
+
+
+def approval_tag(doc_id: str, version: str) -> str:
+    """The tag name that records approval of ``version`` of ``doc_id``: ``POL-SAF-01/v2.1``."""
+    return f"{doc_id}/v{version}"
 
 
 @dataclass(frozen=True)
@@ -44,12 +80,42 @@ class History:
     shallow: bool = False
     note: str | None = None
     """Why history is missing or partial, in words for the user; ``None`` when complete."""
+    tags: dict[str, Tag] = field(default_factory=dict)
+    """Every tag of the repository, by name."""
+    prefix: str = ""
+    """The handbook folder relative to the repository's top, ``""`` or ending in ``/``."""
+    repo: Any = field(default=None, compare=False, repr=False)
+    """The open GitPython repository, for reading old texts; ``None`` outside git."""
 
     def of(self, path: str) -> tuple[Revision, ...]:
         return self.revisions.get(path, ())
 
     def is_dirty(self, path: str) -> bool:
         return path in self.dirty
+
+    @property
+    def is_repository(self) -> bool:
+        return self.repo is not None
+
+    def tag(self, doc_id: str, version: str) -> Tag | None:
+        return self.tags.get(approval_tag(doc_id, version))
+
+    def blob_text(self, blob: str) -> str:
+        """The text of a blob named by a :class:`Revision`."""
+        return self.repo.odb.stream(bytes.fromhex(blob)).read().decode("utf-8", errors="replace")
+
+    def text_at(self, commit: str, path: str) -> str | None:
+        """The text of handbook file ``path`` as committed in ``commit``; ``None`` if absent there."""
+        import git
+
+        try:
+            blob = self.repo.commit(commit).tree / (self.prefix + path)
+        except (KeyError, ValueError, git.BadName):
+            return None
+        return blob.data_stream.read().decode("utf-8", errors="replace")
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return bool(self.repo.is_ancestor(older, newer))
 
 
 def load_history(root: Path) -> History:
@@ -69,25 +135,76 @@ def load_history(root: Path) -> History:
     try:
         head = repo.head.commit
     except ValueError:
-        return History(dirty=dirty, note="the repository has no commits yet: no revision history")
+        return History(dirty=dirty, note="the repository has no commits yet: no revision history",
+                       prefix=prefix, repo=repo)
     shallow = (Path(repo.git_dir) / "shallow").exists()
-    raw = repo.git.log(f"--format={_RECORD}{_FORMAT}", "--name-only", "--no-renames", "--", root.resolve().as_posix())
-    revisions: dict[str, list[Revision]] = {}
-    for record in raw.split(_RECORD)[1:]:
-        header, _, names = record.partition("\n")
-        commit, short, when, author, message = header.split(_FIELD)
-        revision = Revision(commit, short, datetime.fromisoformat(when), author, message)
-        for name in names.split("\n"):
-            if name.startswith(prefix) and name:
-                revisions.setdefault(name[len(prefix):], []).append(revision)
+    raw = repo.git.log(
+        f"--format={_RECORD}{_FORMAT}", "--raw", "--no-abbrev", "--no-renames", "--",
+        root.resolve().as_posix(),
+    )
     note = "shallow clone: older revisions are missing" if shallow else None
     return History(
-        {k: tuple(v) for k, v in revisions.items()}, head.hexsha,
-        head.committed_datetime, dirty, shallow, note,
+        _revisions(raw, prefix), head.hexsha, head.committed_datetime, dirty, shallow, note,
+        _tags(repo), prefix, repo,
     )
 
 
-def _dirty(repo: object, prefix: str) -> frozenset[str]:
-    status = repo.git.status("--porcelain", "--untracked-files=all", "--no-renames")  # type: ignore[attr-defined]
+def _revisions(raw: str, prefix: str) -> dict[str, tuple[Revision, ...]]:
+    """Parse ``git log --raw`` records into each file's revisions (newest first)."""
+    revisions: dict[str, list[Revision]] = {}
+    for record in raw.split(_RECORD)[1:]:
+        header, _, changes = record.partition("\n")
+        commit, short, when, author, message = header.split(_FIELD)
+        for line in changes.split("\n"):
+            if not line.startswith(":"):
+                continue
+            meta, _, name = line.partition("\t")
+            if not name.startswith(prefix):
+                continue
+            parts = meta.split()
+            blob = None if parts[4].startswith("D") else parts[3]
+            revision = Revision(commit, short, datetime.fromisoformat(when), author, message, blob)
+            revisions.setdefault(name[len(prefix):], []).append(revision)
+    return {k: tuple(v) for k, v in revisions.items()}
+
+
+def _tags(repo: Any) -> dict[str, Tag]:
+    raw = repo.git.for_each_ref("refs/tags", f"--format={_TAG_FORMAT}{_RECORD}")
+    tags: dict[str, Tag] = {}
+    for record in raw.split(_RECORD):
+        fields = record.strip("\n").split(_FIELD)
+        if len(fields) != 7:
+            continue
+        name, kind, peeled, target, when, tagger, subject = fields
+        annotated = kind == "tag"
+        commit = peeled if annotated else target
+        tags[name] = Tag(name, commit, datetime.fromisoformat(when), tagger, subject, annotated)
+    return tags
+
+
+def _dirty(repo: Any, prefix: str) -> frozenset[str]:
+    status = repo.git.status("--porcelain", "--untracked-files=all", "--no-renames")
     paths = (line[3:] for line in status.splitlines() if len(line) > 3)
     return frozenset(p[len(prefix):] for p in paths if p.startswith(prefix))
+
+
+def commit_approval(history: History, path: str, message: str, tag: str, tag_message: str) -> str:
+    """Commit handbook file ``path`` and tag the commit with an annotated tag; return the commit id.
+
+    Uses the git command itself, so the user's identity, hooks and ``GIT_*_DATE`` apply.
+    """
+    import git
+
+    if history.repo is None:
+        raise HistoryError("not a git repository: an approval must be recorded in git")
+    repo = history.repo
+    full = Path(repo.working_tree_dir) / (history.prefix + path)
+    try:
+        repo.git.add("--", str(full))
+        repo.git.commit("-m", message, "--", str(full))
+        repo.git.tag("-a", tag, "-m", tag_message)
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or exc.stdout or "").strip().splitlines()
+        reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
+        raise HistoryError(f"git {exc.command[1]} failed: {reason}") from None
+    return str(repo.head.commit.hexsha)

@@ -1,0 +1,149 @@
+"""``polisi approve``: record an approval in the document and in git.
+
+The front matter is edited with ruamel.yaml's round-trip mode, so comments,
+key order and quoting survive; only the approval keys change. The approval is
+committed and tagged ``<ID>/v<VERSION>`` so the record, not memory, says which
+text was approved. Nothing is written (or everything is put back) when the
+document would fail its checks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from .check import check
+from .errors import PolisiError, UsageError
+from .findings import Report
+from .history import History, HistoryError, approval_tag, commit_approval, load_history
+from .model import Document, Handbook, load_handbook
+from .versions import snapshots
+
+Bump = Literal["minor", "major"]
+_SEQUENCE_INDENT = re.compile(r"^[^\s#][^:\n]*:[ \t]*(?:#.*)?\n( *)- ", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Approval:
+    doc_id: str
+    path: str
+    version: str
+    previous_version: str
+    commit: str
+    tag: str
+
+
+class ApprovalRefused(PolisiError):
+    """The document fails its checks as approved; the report says why."""
+
+    def __init__(self, doc_id: str, report: Report) -> None:
+        super().__init__(f"{doc_id} not approved: it fails polisi check (see above)")
+        self.report = report
+
+
+def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None) -> Approval:
+    """Approve ``doc_id`` as of ``on``: edit its front matter, check it, commit and tag."""
+    handbook = load_handbook(root)
+    doc = find_document(handbook, doc_id)
+    history = load_history(root)
+    _require_clean(history)
+    version = next_version(doc, history, bump)
+    tag = approval_tag(doc.id, version)
+    if tag in history.tags:
+        raise HistoryError(f"tag {tag} already exists: version {version} of {doc.id} is already approved")
+    file = root / doc.path
+    original = file.read_bytes()
+    file.write_bytes(set_approval(doc.source.text, version, by, on).encode("utf-8"))
+    try:
+        report = check(load_handbook(root), on)
+        own = [f for f in report.errors if f.path == doc.path]
+        if own:
+            raise ApprovalRefused(doc.id, Report.of(own, 1))
+        commit = commit_approval(
+            history, doc.path,
+            f"Approve {doc.id} v{version}: {doc.title}\n\nApproved by {by} on {on.isoformat()}.",
+            tag, f"{doc.id} v{version} approved by {by} on {on.isoformat()}",
+        )
+    except BaseException:
+        file.write_bytes(original)
+        raise
+    return Approval(doc.id, doc.path, version, doc.meta.version, commit, tag)
+
+
+def find_document(handbook: Handbook, doc_id: str) -> Document:
+    doc = handbook.get(doc_id)
+    if doc is None:
+        near = difflib.get_close_matches(doc_id, list(handbook.by_id), n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise UsageError(f"unknown document id {doc_id}{hint}")
+    return doc
+
+
+def _require_clean(history: History) -> None:
+    if not history.is_repository:
+        raise HistoryError("not a git repository: an approval is recorded as a git commit and tag")
+    if history.head is None:
+        raise HistoryError("the repository has no commits yet: commit the handbook before approving")
+    if history.dirty:
+        paths = sorted(history.dirty)
+        more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+        raise HistoryError(
+            f"uncommitted changes in {', '.join(paths[:3])}{more}: commit or stash them first, "
+            "so the approval records exactly the text that was approved"
+        )
+
+
+def next_version(doc: Document, history: History, bump: Bump | None) -> str:
+    """The version to approve: bumped as asked, else the next minor one if the current was approved."""
+    current = doc.meta.version
+    if bump is None:
+        already = history.tag(doc.id, current) is not None or any(
+            s.approved and s.version == current for s in snapshots(history, doc.path)
+        )
+        if not already:
+            return current
+        bump = "minor"
+    major, minor = (int(p) for p in current.split("."))
+    return f"{major + 1}.0" if bump == "major" else f"{major}.{minor + 1}"
+
+
+def set_approval(text: str, version: str, by: str, on: date) -> str:
+    """``text`` with its front matter marked approved; everything else kept as written."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    lines = text.splitlines(keepends=True)
+    end = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "..."))
+    front = "".join(lines[1:end]).replace("\r\n", "\n")
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    match = _SEQUENCE_INDENT.search(front)
+    offset = len(match.group(1)) if match else 0
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    data = yaml.load(front)
+    _put(data, "version", DoubleQuotedScalarString(version), after="title")
+    _put(data, "status", "approved", after="version")
+    _put(data, "approved_by", by, after="owner")
+    _put(data, "approved_on", on, after="approved_by")
+    _put(data, "last_reviewed", date.fromordinal(on.toordinal()), after="approved_on")  # no YAML alias
+    out = io.StringIO()
+    yaml.dump(data, out)
+    dumped = out.getvalue()
+    if lines[0].endswith("\r\n"):
+        dumped = dumped.replace("\n", "\r\n")
+    return lines[0] + dumped + "".join(lines[end:])
+
+
+def _put(data: Any, key: str, value: Any, after: str) -> None:
+    if key in data:
+        data[key] = value
+        return
+    keys = list(data)
+    position = keys.index(after) + 1 if after in keys else len(keys)
+    data.insert(position, key, value)
