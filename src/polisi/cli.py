@@ -67,11 +67,15 @@ def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warnin
     Exit status: 0 no errors, 1 errors found, 2 the check could not run.
     """
     from .check import check
+    from .history import load_history
     from .model import load_handbook
 
     if not path.is_dir():
         raise UsageError(f"{path}: no such handbook folder")
-    report = check(load_handbook(path), _today(as_of), warning_days)
+    history = load_history(path)
+    if history.note and history.is_repository:
+        click.echo(f"polisi: note: {history.note}; CHANGED_SINCE_APPROVAL may miss changes", err=True)
+    report = check(load_handbook(path), _today(as_of), warning_days, history)
     if strict:
         report = report.strict()
     click.echo(format_report(report, fmt))
@@ -119,3 +123,6 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         click.echo(f"polisi: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(1)
+
+
+from . import cli_history as _cli_history  # noqa: E402,F401 - registers review, approve, history, show, diff

@@ -21,7 +21,9 @@ from .errors import PolisiError
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"
-_FORMAT = _FIELD.join(["%H", "%h", "%aI", "%an", "%s"])
+_FORMAT = _FIELD.join(["%H", "%aI", "%an", "%s"])
+_SHORT = 7
+"""Length of abbreviated commit ids (``--no-abbrev`` makes git's own ``%h`` full length)."""
 _TAG_FORMAT = _FIELD.join([
     "%(refname:short)", "%(objecttype)", "%(*objectname)", "%(objectname)",
     "%(creatordate:iso-strict)", "%(taggername)", "%(contents:subject)",
@@ -154,7 +156,7 @@ def _revisions(raw: str, prefix: str) -> dict[str, tuple[Revision, ...]]:
     revisions: dict[str, list[Revision]] = {}
     for record in raw.split(_RECORD)[1:]:
         header, _, changes = record.partition("\n")
-        commit, short, when, author, message = header.split(_FIELD)
+        commit, when, author, message = header.split(_FIELD)
         for line in changes.split("\n"):
             if not line.startswith(":"):
                 continue
@@ -163,7 +165,7 @@ def _revisions(raw: str, prefix: str) -> dict[str, tuple[Revision, ...]]:
                 continue
             parts = meta.split()
             blob = None if parts[4].startswith("D") else parts[3]
-            revision = Revision(commit, short, datetime.fromisoformat(when), author, message, blob)
+            revision = Revision(commit, commit[:_SHORT], datetime.fromisoformat(when), author, message, blob)
             revisions.setdefault(name[len(prefix):], []).append(revision)
     return {k: tuple(v) for k, v in revisions.items()}
 

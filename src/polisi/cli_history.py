@@ -1,0 +1,108 @@
+"""Commands that read or write the git record: review, approve, history, show, diff.
+
+Kept apart from ``cli`` so each command stays a thin layer over ``schedule``,
+``approve`` and ``record``; ``cli`` imports this module to register them.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .cli import DATE, _today, as_of_option, cli, path_argument
+from .errors import UsageError
+
+
+def _handbook_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such handbook folder")
+    return path
+
+
+@cli.command("review")
+@path_argument
+@as_of_option
+@click.option("--within", type=click.IntRange(0, 3650), default=None,
+              help="Reviews falling due within this many days are 'due' (default: review.warning_days, else 60).")
+@click.option("--owner", default=None, help="Only documents owned by this role.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "github"]), default="text",
+              show_default=True, help="markdown is ready to post as a tracker issue, grouped by owner.")
+@click.option("--fail-on", type=click.Choice(["overdue", "due", "never"]), default="overdue", show_default=True,
+              help="Exit 1 when anything is overdue (or due, or never).")
+def review_command(path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str,
+                   fail_on: str) -> None:
+    """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
+    from .history import load_history
+    from .model import load_handbook
+    from .schedule import FailOn, review_schedule
+    from .schedule_output import format_schedule
+
+    root = _handbook_dir(path)
+    schedule = review_schedule(load_handbook(root), load_history(root), _today(as_of), within, owner)
+    click.echo(format_schedule(schedule, fmt))
+    sys.exit(1 if schedule.fails(FailOn(fail_on)) else 0)
+
+
+@cli.command("approve")
+@click.argument("doc_id", metavar="ID")
+@path_argument
+@click.option("--by", "by", required=True, help="The role or body approving it, e.g. 'Responsible Individual'.")
+@click.option("--on", "on", type=DATE, default=None, help="Date of approval (default: today).")
+@click.option("--minor", "bump", flag_value="minor", default=None, help="Bump the minor version (2.0 -> 2.1).")
+@click.option("--major", "bump", flag_value="major", help="Bump the major version (2.1 -> 3.0).")
+def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str | None) -> None:
+    """Approve document ID: set its approval keys, bump its version, commit and tag ID/vX.Y.
+
+    Without --minor/--major the version is kept if it was never approved, else its minor part is bumped.
+    Refuses on uncommitted changes, an unknown id, or a document that fails polisi check.
+    """
+    from .approve import approve
+
+    done = approve(_handbook_dir(path), doc_id, by, _today(on), bump)  # type: ignore[arg-type]
+    click.echo(f"approved {done.doc_id} v{done.version} (was v{done.previous_version}): "
+               f"commit {done.commit[:7]}, tag {done.tag}")
+
+
+@cli.command("history")
+@click.argument("doc_id", metavar="ID")
+@path_argument
+def history_command(doc_id: str, path: Path) -> None:
+    """Every revision of document ID from git, newest first, with approvals marked."""
+    from .record import format_log, log, open_record
+
+    record = open_record(_handbook_dir(path), doc_id)
+    click.echo(format_log(record, log(record)))
+
+
+@cli.command("show")
+@click.argument("doc_id", metavar="ID")
+@path_argument
+@click.option("--as-at", type=DATE, default=None, help="The day to look at (default: today).")
+def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
+    """Print document ID as it was in force on a day: the latest approved version in force by then.
+
+    The document goes to standard output exactly as approved; which version it is goes to standard error.
+    """
+    from .record import describe, open_record, version_in_force
+
+    record = open_record(_handbook_dir(path), doc_id)
+    version = version_in_force(record, _today(as_at))
+    click.echo(describe(record, version), err=True)
+    click.echo(version.text, nl=False)
+
+
+@cli.command("diff")
+@click.argument("doc_id", metavar="ID")
+@click.argument("version_a")
+@click.argument("version_b")
+@path_argument
+def diff_command(doc_id: str, version_a: str, version_b: str, path: Path) -> None:
+    """The text changes between two approved versions of document ID (from their tags or commits)."""
+    from .record import open_record, versions_diff
+
+    record = open_record(_handbook_dir(path), doc_id)
+    same = f"{doc_id} v{version_a.removeprefix('v')} and v{version_b.removeprefix('v')} have the same text\n"
+    click.echo(versions_diff(record, version_a, version_b) or same, nl=False)
