@@ -7,6 +7,7 @@ through GIT_AUTHOR_DATE / GIT_COMMITTER_DATE, so the record is reproducible.
 from __future__ import annotations
 
 import os
+import sys
 import subprocess
 from pathlib import Path
 
@@ -78,3 +79,13 @@ def small_handbook(root: Path) -> Path:
           document("POL-MIS-01", "Missing persons", approved_on="2025-07-01", owner="Deputy Manager",
                    extra="legislation: [SPRI-2017:reg-64]"))
     return root
+
+
+def polisi(*args: str, cwd: Path | None = None, when: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``polisi`` command in a child process (git dates fixed when ``when`` is given)."""
+    import polisi as package
+
+    env = git_env(when)
+    env["PYTHONPATH"] = str(Path(package.__file__).resolve().parents[1])
+    return subprocess.run([sys.executable, "-m", "polisi", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from .check import check
 from .errors import PolisiError, UsageError
-from .findings import Report
+from .findings import Finding, Report
 from .history import History, HistoryError, approval_tag, commit_approval, load_history
 from .model import Document, Handbook, load_handbook
 from .versions import snapshots
@@ -58,12 +58,12 @@ def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None
         raise HistoryError(f"tag {tag} already exists: version {version} of {doc.id} is already approved")
     file = root / doc.path
     original = file.read_bytes()
-    file.write_bytes(set_approval(doc.source.text, version, by, on).encode("utf-8"))
+    approved_text = set_approval(doc.source.text, version, by, on)
+    file.write_bytes(approved_text.encode("utf-8"))
     try:
-        report = check(load_handbook(root), on)
-        own = [f for f in report.errors if f.path == doc.path]
+        own = [f for f in check(load_handbook(root), on).errors if f.path == doc.path]
         if own:
-            raise ApprovalRefused(doc.id, Report.of(own, 1))
+            raise ApprovalRefused(doc.id, Report.of(_as_written(own, handbook, on, doc, approved_text), 1))
         commit = commit_approval(
             history, doc.path,
             f"Approve {doc.id} v{version}: {doc.title}\n\nApproved by {by} on {on.isoformat()}.",
@@ -73,6 +73,18 @@ def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None
         file.write_bytes(original)
         raise
     return Approval(doc.id, doc.path, version, doc.meta.version, commit, tag)
+
+
+def _as_written(found: list[Finding], handbook: Handbook, on: date, doc: Document, approved_text: str) -> list[Finding]:
+    """Findings placed in the file as the user has it (the approval edit moves lines)."""
+    before = {(f.code, f.message): f for f in check(handbook, on) if f.path == doc.path}
+    shift = approved_text.count("\n") - doc.source.text.count("\n")
+    body = doc.source.body_line + shift
+    return [
+        before.get((f.code, f.message))
+        or (replace(f, line=f.line - shift) if f.line >= body else f)
+        for f in found
+    ]
 
 
 def find_document(handbook: Handbook, doc_id: str) -> Document:
