@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from gitbook import commit, document, git, init, polisi, small_handbook, write
 
 DRAFT = """---
@@ -57,27 +58,46 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_approving_a_draft_keeps_comments_order_and_body_and_records_commit_and_tag(repo: Path) -> None:
-    done = polisi("approve", "POL-CCT-01", str(repo), "--by", "Board: trustees", "--on", "2026-02-01",
-                  when="2026-02-01T15:30:00+00:00")
+def test_approving_a_draft_keeps_comments_order_and_body_and_records_commit_and_tag(
+    repo: Path,
+) -> None:
+    done = polisi(
+        "approve",
+        "POL-CCT-01",
+        str(repo),
+        "--by",
+        "Board: trustees",
+        "--on",
+        "2026-02-01",
+        when="2026-02-01T15:30:00+00:00",
+    )
     assert done.returncode == 0, done.stderr
     short = git(repo, "rev-parse", "--short=7", "HEAD")
-    assert done.stdout == f"approved POL-CCT-01 v1.0 (was v1.0): commit {short}, tag POL-CCT-01/v1.0\n"
+    assert (
+        done.stdout == f"approved POL-CCT-01 v1.0 (was v1.0): commit {short}, tag POL-CCT-01/v1.0\n"
+    )
     assert (repo / "policies/POL-CCT-01.md").read_text() == APPROVED
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "log", "-1", "--format=%s%n%b") == (
         "Approve POL-CCT-01 v1.0: CCTV: cameras and audio\nApproved by Board: trustees on 2026-02-01."
     )
     assert git(repo, "cat-file", "-t", "POL-CCT-01/v1.0") == "tag"
-    assert git(repo, "tag", "-l", "--format=%(contents:subject)|%(taggerdate:short)", "POL-CCT-01/v1.0") == (
-        "POL-CCT-01 v1.0 approved by Board: trustees on 2026-02-01|2026-02-01"
-    )
+    assert git(
+        repo, "tag", "-l", "--format=%(contents:subject)|%(taggerdate:short)", "POL-CCT-01/v1.0"
+    ) == ("POL-CCT-01 v1.0 approved by Board: trustees on 2026-02-01|2026-02-01")
     assert git(repo, "rev-parse", "POL-CCT-01/v1.0^{commit}") == git(repo, "rev-parse", "HEAD")
 
 
-@pytest.mark.parametrize(("flags", "expected"), [([], "1.1"), (["--minor"], "1.1"), (["--major"], "2.0")])
+@pytest.mark.parametrize(
+    ("flags", "expected"), [([], "1.1"), (["--minor"], "1.1"), (["--major"], "2.0")]
+)
 def test_reapproving_bumps_the_version(repo: Path, flags: list[str], expected: str) -> None:
-    assert polisi("approve", "POL-SAF-01", str(repo), "--by", "RI", "--on", "2026-03-01", *flags).returncode == 0
+    assert (
+        polisi(
+            "approve", "POL-SAF-01", str(repo), "--by", "RI", "--on", "2026-03-01", *flags
+        ).returncode
+        == 0
+    )
     text = (repo / "policies/POL-SAF-01.md").read_text()
     assert f'version: "{expected}"\n' in text
     assert "approved_by: RI\napproved_on: 2026-03-01\nlast_reviewed: 2026-03-01\n" in text
@@ -92,7 +112,9 @@ def test_a_never_approved_draft_can_still_be_bumped_on_request(repo: Path) -> No
 def test_refuses_an_unknown_id_with_a_suggestion(repo: Path) -> None:
     done = polisi("approve", "POL-CCT-02", str(repo), "--by", "Board")
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == "polisi: error: unknown document id POL-CCT-02 (did you mean POL-CCT-01?)\n"
+    assert (
+        done.stderr == "polisi: error: unknown document id POL-CCT-02 (did you mean POL-CCT-01?)\n"
+    )
 
 
 def test_refuses_on_uncommitted_changes(repo: Path) -> None:
@@ -131,7 +153,9 @@ def test_refuses_to_approve_a_version_that_already_has_a_tag(repo: Path) -> None
     )
 
 
-def test_a_tag_on_the_current_version_means_it_was_approved_so_the_version_moves_on(repo: Path) -> None:
+def test_a_tag_on_the_current_version_means_it_was_approved_so_the_version_moves_on(
+    repo: Path,
+) -> None:
     git(repo, "tag", "POL-CCT-01/v1.0")
     done = polisi("approve", "POL-CCT-01", str(repo), "--by", "Board", "--on", "2026-02-01")
     assert "approved POL-CCT-01 v1.1 (was v1.0)" in done.stdout
@@ -140,7 +164,10 @@ def test_a_tag_on_the_current_version_means_it_was_approved_so_the_version_moves
 def test_refuses_outside_git_and_before_the_first_commit(tmp_path: Path) -> None:
     plain = small_handbook(tmp_path / "plain")
     done = polisi("approve", "POL-SAF-01", str(plain), "--by", "Board")
-    assert done.stderr == "polisi: error: not a git repository: an approval is recorded as a git commit and tag\n"
+    assert (
+        done.stderr
+        == "polisi: error: not a git repository: an approval is recorded as a git commit and tag\n"
+    )
     fresh = small_handbook(init(tmp_path / "fresh"))
     done = polisi("approve", "POL-SAF-01", str(fresh), "--by", "Board")
     assert done.stderr == (
@@ -150,7 +177,9 @@ def test_refuses_outside_git_and_before_the_first_commit(tmp_path: Path) -> None
 
 
 def test_a_failing_git_commit_is_one_line_and_leaves_the_file_as_it_was(repo: Path) -> None:
-    hook = write(repo, ".git/hooks/pre-commit", "#!/bin/sh\necho 'blocked by policy hook' >&2\nexit 1\n")
+    hook = write(
+        repo, ".git/hooks/pre-commit", "#!/bin/sh\necho 'blocked by policy hook' >&2\nexit 1\n"
+    )
     hook.chmod(0o755)
     done = polisi("approve", "POL-CCT-01", str(repo), "--by", "Board", "--on", "2026-02-01")
     assert done.returncode == 1

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gitbook import commit, document, git, init, polisi, small_handbook, write
 
+from gitbook import commit, document, git, init, polisi, small_handbook, write
 from polisi.check import check
 from polisi.history import load_history
 from polisi.model import load_handbook
@@ -22,8 +22,14 @@ def findings(root: Path) -> list[str]:
 
 
 def saf(body: str = "", citations: str = "[SPRI-2017:reg-27]", **keys: str) -> str:
-    return document("POL-SAF-01", "Safeguarding", approved_on="2026-01-10", body=body,
-                    extra=f"legislation: {citations}", **keys)
+    return document(
+        "POL-SAF-01",
+        "Safeguarding",
+        approved_on="2026-01-10",
+        body=body,
+        extra=f"legislation: {citations}",
+        **keys,
+    )
 
 
 @pytest.fixture
@@ -31,7 +37,9 @@ def tagged(tmp_path: Path) -> Path:
     """A handbook whose safeguarding policy was approved with polisi approve (tag POL-SAF-01/v1.1)."""
     root = small_handbook(init(tmp_path / "handbook"))
     commit(root, "Add handbook", "2026-01-12")
-    done = polisi("approve", "POL-SAF-01", str(root), "--by", "Board", "--on", "2026-02-01", when="2026-02-01")
+    done = polisi(
+        "approve", "POL-SAF-01", str(root), "--by", "Board", "--on", "2026-02-01", when="2026-02-01"
+    )
     assert done.returncode == 0, done.stderr
     return root
 
@@ -41,12 +49,14 @@ def edit(root: Path, old: str, new: str) -> None:
     file.write_text(file.read_text().replace(old, new))
 
 
-def test_a_body_edit_committed_after_the_tagged_approval_is_reported_at_its_commit(tagged: Path) -> None:
+def test_a_body_edit_committed_after_the_tagged_approval_is_reported_at_its_commit(
+    tagged: Path,
+) -> None:
     edit(tagged, "What staff do.", "What staff should do.")
     short = commit(tagged, "Soften the wording", "2026-03-02", author="Ann Editor")
     edit(tagged, "last_reviewed: 2026-02-01", "last_reviewed: 2026-02-01")
     assert findings(tagged) == [
-        f"{SAF}:4:10: error: CHANGED_SINCE_APPROVAL commit {short} (2026-03-02, Ann Editor: \"Soften the wording\") "
+        f'{SAF}:4:10: error: CHANGED_SINCE_APPROVAL commit {short} (2026-03-02, Ann Editor: "Soften the wording") '
         "changed its text after version 1.1 was approved (tag POL-SAF-01/v1.1), and it still says approved "
         "version 1.1; re-approve it (polisi approve POL-SAF-01 --by ROLE) or set status: draft"
     ]
@@ -66,11 +76,14 @@ def test_a_citation_change_counts_as_content(tagged: Path) -> None:
     assert len(findings(tagged)) == 1
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("What staff do.", "What  staff\n\ndo.  "),
-    ("review_interval: 12 months", "review_interval: 6 months"),
-    ("owner: Registered Manager", "owner: Deputy Manager"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("What staff do.", "What  staff\n\ndo.  "),
+        ("review_interval: 12 months", "review_interval: 6 months"),
+        ("owner: Registered Manager", "owner: Deputy Manager"),
+    ],
+)
 def test_whitespace_and_bookkeeping_keys_do_not_count(tagged: Path, old: str, new: str) -> None:
     edit(tagged, old, new)
     commit(tagged, "Tidy", "2026-03-02")
@@ -95,20 +108,33 @@ def test_a_change_that_was_reverted_is_not_reported(tagged: Path) -> None:
 def test_setting_it_back_to_draft_or_reapproving_clears_it(tagged: Path) -> None:
     edit(tagged, "What staff do.", "Something else.")
     commit(tagged, "Change", "2026-03-02")
-    assert polisi("approve", "POL-SAF-01", str(tagged), "--by", "Board", "--on", "2026-03-05").returncode == 0
+    assert (
+        polisi(
+            "approve", "POL-SAF-01", str(tagged), "--by", "Board", "--on", "2026-03-05"
+        ).returncode
+        == 0
+    )
     assert findings(tagged) == []
 
 
-def test_without_a_tag_the_first_commit_saying_approved_at_that_version_is_the_approval(tmp_path: Path) -> None:
+def test_without_a_tag_the_first_commit_saying_approved_at_that_version_is_the_approval(
+    tmp_path: Path,
+) -> None:
     root = small_handbook(init(tmp_path / "handbook"))
-    write(root, SAF, document("POL-SAF-01", "Safeguarding", status="draft", extra="legislation: [SPRI-2017:reg-27]"))
+    write(
+        root,
+        SAF,
+        document(
+            "POL-SAF-01", "Safeguarding", status="draft", extra="legislation: [SPRI-2017:reg-27]"
+        ),
+    )
     commit(root, "Draft safeguarding", "2026-01-05")
     write(root, SAF, saf())
     approval = commit(root, "Board approved safeguarding", "2026-01-10")
     write(root, SAF, saf(body="# Safeguarding\n\nA new rule."))
     short = commit(root, "Add a rule", "2026-02-20", author="Ann Editor")
     assert findings(root) == [
-        f"{SAF}:4:10: error: CHANGED_SINCE_APPROVAL commit {short} (2026-02-20, Ann Editor: \"Add a rule\") "
+        f'{SAF}:4:10: error: CHANGED_SINCE_APPROVAL commit {short} (2026-02-20, Ann Editor: "Add a rule") '
         f"changed its text after version 1.0 was approved (commit {approval} on 2026-01-10), and it still says "
         "approved version 1.0; re-approve it (polisi approve POL-SAF-01 --by ROLE) or set status: draft"
     ]
@@ -128,7 +154,9 @@ def test_a_handbook_imported_after_its_approvals_is_not_judged(tmp_path: Path) -
 def test_check_without_history_skips_the_rule(tagged: Path) -> None:
     edit(tagged, "What staff do.", "Something else.")
     commit(tagged, "Change", "2026-03-02")
-    assert [f for f in check(load_handbook(tagged), AS_OF) if f.code == "CHANGED_SINCE_APPROVAL"] == []
+    assert [
+        f for f in check(load_handbook(tagged), AS_OF) if f.code == "CHANGED_SINCE_APPROVAL"
+    ] == []
 
 
 def test_polisi_check_loads_history_and_fails(tagged: Path) -> None:
@@ -139,7 +167,9 @@ def test_polisi_check_loads_history_and_fails(tagged: Path) -> None:
     assert f"::error file={SAF},line=4,col=10,title=CHANGED_SINCE_APPROVAL::commit " in done.stdout
 
 
-def test_in_a_shallow_clone_the_approval_tag_still_anchors_the_check(tagged: Path, tmp_path: Path) -> None:
+def test_in_a_shallow_clone_the_approval_tag_still_anchors_the_check(
+    tagged: Path, tmp_path: Path
+) -> None:
     edit(tagged, "What staff do.", "Something else.")
     commit(tagged, "Change", "2026-03-02")
     clone = tmp_path / "clone"

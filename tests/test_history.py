@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gitbook import commit, document, git, init, polisi, small_handbook, write
 
+from gitbook import commit, document, git, init, polisi, small_handbook, write
 from polisi.history import approval_tag, load_history
 
 
@@ -20,7 +20,9 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_every_file_gets_its_revisions_newest_first_with_dates_authors_and_blobs(repo: Path) -> None:
+def test_every_file_gets_its_revisions_newest_first_with_dates_authors_and_blobs(
+    repo: Path,
+) -> None:
     history = load_history(repo)
     saf = history.of("policies/POL-SAF-01.md")
     assert [(r.date.date(), r.author, r.message) for r in saf] == [
@@ -42,9 +44,14 @@ def test_a_handbook_in_a_subfolder_sees_paths_relative_to_itself(tmp_path: Path)
     commit(top, "Add", "2026-01-12")
     history = load_history(top / "handbook")
     assert sorted(history.revisions) == [
-        "policies/POL-MIS-01.md", "policies/POL-SAF-01.md", "polisi.yml", "statement_of_purpose/SOP-01.md",
+        "policies/POL-MIS-01.md",
+        "policies/POL-SAF-01.md",
+        "polisi.yml",
+        "statement_of_purpose/SOP-01.md",
     ]
-    assert history.text_at(history.head, "policies/POL-SAF-01.md").startswith("---\nid: POL-SAF-01\n")
+    assert history.text_at(history.head, "policies/POL-SAF-01.md").startswith(
+        "---\nid: POL-SAF-01\n"
+    )
 
 
 def test_deleting_a_file_is_a_revision_without_a_blob(repo: Path) -> None:
@@ -60,7 +67,11 @@ def test_annotated_and_lightweight_tags_are_read_with_their_commits(repo: Path) 
     history = load_history(repo)
     tag = history.tag("POL-SAF-01", "1.0")
     assert tag is not None and tag.annotated and tag.message == "approved by Board"
-    assert (tag.commit, tag.date.date(), tag.tagger) == (history.head, date(2026, 2, 4), "Policy Lead")
+    assert (tag.commit, tag.date.date(), tag.tagger) == (
+        history.head,
+        date(2026, 2, 4),
+        "Policy Lead",
+    )
     light = history.tags[approval_tag("POL-MIS-01", "1.0")]
     assert not light.annotated and light.commit == git(repo, "rev-parse", "HEAD~1")
 
@@ -109,10 +120,11 @@ def test_check_runs_in_every_repository_state(repo: Path, tmp_path: Path, state:
     assert done.stdout == "3 documents checked: 0 errors, 0 warnings\n"
     assert done.returncode == 0
     notes = {
-        "plain": "", "dirty": "",
+        "plain": "",
+        "dirty": "",
         "fresh": "polisi: note: the repository has no commits yet: no revision history; "
-                 "CHANGED_SINCE_APPROVAL may miss changes\n",
+        "CHANGED_SINCE_APPROVAL may miss changes\n",
         "shallow": "polisi: note: shallow clone: older revisions are missing; "
-                   "CHANGED_SINCE_APPROVAL may miss changes\n",
+        "CHANGED_SINCE_APPROVAL may miss changes\n",
     }
     assert done.stderr == notes[state]

@@ -5,14 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from gitbook import commit, document, git, init, polisi, small_handbook, write
 
 SAF = "policies/POL-SAF-01.md"
 
 
 def saf(version: str, approved_on: str, body: str, status: str = "approved") -> str:
-    return document("POL-SAF-01", "Safeguarding", version=version, approved_on=approved_on, status=status,
-                    body=f"# Safeguarding\n\n{body}", extra="legislation: [SPRI-2017:reg-27]")
+    return document(
+        "POL-SAF-01",
+        "Safeguarding",
+        version=version,
+        approved_on=approved_on,
+        status=status,
+        body=f"# Safeguarding\n\n{body}",
+        extra="legislation: [SPRI-2017:reg-27]",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +33,41 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     commit(root, "Board approved safeguarding", "2026-01-10")
     write(root, SAF, saf("1.0", "2026-01-10", "Report to the manager at once."))
     commit(root, "Say when", "2026-01-20", author="Ann Editor")
-    assert polisi("approve", "POL-SAF-01", str(root), "--by", "RI", "--on", "2026-02-01",
-                  when="2026-02-01").returncode == 0
-    write(root, SAF, saf("1.1", "2026-02-01", "Report to the designated safeguarding lead at once.").replace(
-        "approved_by: Board", "approved_by: RI"))
+    assert (
+        polisi(
+            "approve",
+            "POL-SAF-01",
+            str(root),
+            "--by",
+            "RI",
+            "--on",
+            "2026-02-01",
+            when="2026-02-01",
+        ).returncode
+        == 0
+    )
+    write(
+        root,
+        SAF,
+        saf("1.1", "2026-02-01", "Report to the designated safeguarding lead at once.").replace(
+            "approved_by: Board", "approved_by: RI"
+        ),
+    )
     commit(root, "Name the DSL", "2026-03-01", author="Ann Editor")
-    assert polisi("approve", "POL-SAF-01", str(root), "--by", "Board", "--on", "2026-03-06", "--major",
-                  when="2026-03-06").returncode == 0
+    assert (
+        polisi(
+            "approve",
+            "POL-SAF-01",
+            str(root),
+            "--by",
+            "Board",
+            "--on",
+            "2026-03-06",
+            "--major",
+            when="2026-03-06",
+        ).returncode
+        == 0
+    )
     return root
 
 
@@ -56,18 +92,35 @@ def test_history_lists_every_revision_newest_first_with_approvals_marked(repo: P
     )
 
 
-@pytest.mark.parametrize(("as_at", "version", "line"), [
-    ("2026-01-10", "1.0", "POL-SAF-01 v1.0, approved by Board on 2026-01-10 (commit {c}); "
-                          "in force from 2026-01-10 until 2026-02-01 (v1.1)"),
-    ("2026-01-31", "1.0", None),
-    ("2026-02-01", "1.1", "POL-SAF-01 v1.1, approved by RI on 2026-02-01 (tag POL-SAF-01/v1.1); "
-                          "in force from 2026-02-01 until 2026-03-06 (v2.0)"),
-    ("2026-03-05", "1.1", None),
-    ("2026-03-06", "2.0", "POL-SAF-01 v2.0, approved by Board on 2026-03-06 (tag POL-SAF-01/v2.0); "
-                          "in force from 2026-03-06 still the latest approved version"),
-    ("2027-01-01", "2.0", None),
-])
-def test_show_gives_the_text_in_force_on_the_day(repo: Path, as_at: str, version: str, line: str | None) -> None:
+@pytest.mark.parametrize(
+    ("as_at", "version", "line"),
+    [
+        (
+            "2026-01-10",
+            "1.0",
+            "POL-SAF-01 v1.0, approved by Board on 2026-01-10 (commit {c}); "
+            "in force from 2026-01-10 until 2026-02-01 (v1.1)",
+        ),
+        ("2026-01-31", "1.0", None),
+        (
+            "2026-02-01",
+            "1.1",
+            "POL-SAF-01 v1.1, approved by RI on 2026-02-01 (tag POL-SAF-01/v1.1); "
+            "in force from 2026-02-01 until 2026-03-06 (v2.0)",
+        ),
+        ("2026-03-05", "1.1", None),
+        (
+            "2026-03-06",
+            "2.0",
+            "POL-SAF-01 v2.0, approved by Board on 2026-03-06 (tag POL-SAF-01/v2.0); "
+            "in force from 2026-03-06 still the latest approved version",
+        ),
+        ("2027-01-01", "2.0", None),
+    ],
+)
+def test_show_gives_the_text_in_force_on_the_day(
+    repo: Path, as_at: str, version: str, line: str | None
+) -> None:
     done = polisi("show", "POL-SAF-01", str(repo), "--as-at", as_at)
     assert done.returncode == 0
     approval = "HEAD~4" if version == "1.0" else f"POL-SAF-01/v{version}"
@@ -127,7 +180,8 @@ def test_diff_against_an_untagged_version_and_an_unknown_one(repo: Path) -> None
     assert "-Report to the manager.\n+Report to the manager at once.\n" in done.stdout
     done = polisi("diff", "POL-SAF-01", "1.0", "3.0", str(repo))
     assert (done.returncode, done.stderr) == (
-        1, "polisi: error: POL-SAF-01 has no approved version 3.0 (approved versions: 1.0, 1.1, 2.0)\n"
+        1,
+        "polisi: error: POL-SAF-01 has no approved version 3.0 (approved versions: 1.0, 1.1, 2.0)\n",
     )
     assert polisi("diff", "POL-SAF-01", "1.1", "1.1", str(repo)).stdout == (
         "POL-SAF-01 v1.1 and v1.1 have the same text\n"
@@ -140,20 +194,33 @@ def test_a_deleted_document_keeps_its_record(tmp_path: Path) -> None:
     commit(root, "Add", "2026-01-12")
     (root / "policies/POL-CCT-01.md").unlink()
     commit(root, "Remove CCTV", "2026-04-01")
-    assert polisi("show", "POL-CCT-01", str(root), "--as-at", "2026-02-01").stdout.startswith("---\nid: POL-CCT-01\n")
+    assert polisi("show", "POL-CCT-01", str(root), "--as-at", "2026-02-01").stdout.startswith(
+        "---\nid: POL-CCT-01\n"
+    )
     assert "v2" not in polisi("history", "POL-CCT-01", str(root)).stdout
-    assert "  deleted         Policy Lead: Remove CCTV\n" in polisi("history", "POL-CCT-01", str(root)).stdout
+    assert (
+        "  deleted         Policy Lead: Remove CCTV\n"
+        in polisi("history", "POL-CCT-01", str(root)).stdout
+    )
 
 
 def test_unknown_ids_outside_git_and_shallow_clones_are_clear(repo: Path, tmp_path: Path) -> None:
     done = polisi("history", "POL-SAF-02", str(repo))
-    assert done.stderr == "polisi: error: unknown document id POL-SAF-02 (did you mean POL-SAF-01?)\n"
+    assert (
+        done.stderr == "polisi: error: unknown document id POL-SAF-02 (did you mean POL-SAF-01?)\n"
+    )
     plain = small_handbook(tmp_path / "plain")
-    for command in (["history", "POL-SAF-01"], ["show", "POL-SAF-01"], ["diff", "POL-SAF-01", "1.0", "1.1"]):
+    for command in (
+        ["history", "POL-SAF-01"],
+        ["show", "POL-SAF-01"],
+        ["diff", "POL-SAF-01", "1.0", "1.1"],
+    ):
         done = polisi(*command, str(plain))
         assert (done.returncode, done.stderr) == (
-            1, "polisi: error: not a git repository: no revision history; "
-               "this command reads the document's record from git\n")
+            1,
+            "polisi: error: not a git repository: no revision history; "
+            "this command reads the document's record from git\n",
+        )
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
     done = polisi("history", "POL-SAF-01", str(clone))

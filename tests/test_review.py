@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from gitbook import commit, document, init, polisi, small_handbook, write
 
 
@@ -13,13 +14,24 @@ from gitbook import commit, document, init, polisi, small_handbook, write
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Reviews: QA overdue from 2026-04-01, MIS due 2026-07-01, SOP and SAF in date; CCTV back in draft."""
     root = small_handbook(init(tmp_path_factory.mktemp("review") / "handbook"))
-    write(root, "policies/POL-QA-01.md",
-          document("POL-QA-01", "Quality | assurance", approved_on="2025-10-01", interval="6 months"))
+    write(
+        root,
+        "policies/POL-QA-01.md",
+        document("POL-QA-01", "Quality | assurance", approved_on="2025-10-01", interval="6 months"),
+    )
     write(root, "policies/POL-CCT-01.md", document("POL-CCT-01", "CCTV", approved_on="2025-06-01"))
     commit(root, "Add handbook", "2025-12-01")
-    write(root, "policies/POL-CCT-01.md", document("POL-CCT-01", "CCTV", status="draft", body="Rewriting."))
+    write(
+        root,
+        "policies/POL-CCT-01.md",
+        document("POL-CCT-01", "CCTV", status="draft", body="Rewriting."),
+    )
     commit(root, "Start rewriting CCTV", "2026-03-01")
-    write(root, "policies/POL-CCT-01.md", document("POL-CCT-01", "CCTV", status="draft", body="Still."))
+    write(
+        root,
+        "policies/POL-CCT-01.md",
+        document("POL-CCT-01", "CCTV", status="draft", body="Still."),
+    )
     commit(root, "More CCTV", "2026-04-15")
     return root
 
@@ -76,14 +88,18 @@ def test_markdown_is_a_tracker_issue_grouped_by_owner(repo: Path) -> None:
     assert code == 0
 
 
-@pytest.mark.parametrize(("as_of", "state", "when", "fail_overdue", "fail_due"), [
-    ("2026-04-01", "in date", "in 91 days", 0, 0),
-    ("2026-05-02", "due", "in 60 days", 0, 1),
-    ("2026-07-01", "due", "today", 0, 1),
-    ("2026-07-02", "overdue", "1 day overdue", 1, 1),
-])
-def test_as_of_before_on_and_after_the_review_date(repo: Path, as_of: str, state: str, when: str,
-                                                   fail_overdue: int, fail_due: int) -> None:
+@pytest.mark.parametrize(
+    ("as_of", "state", "when", "fail_overdue", "fail_due"),
+    [
+        ("2026-04-01", "in date", "in 91 days", 0, 0),
+        ("2026-05-02", "due", "in 60 days", 0, 1),
+        ("2026-07-01", "due", "today", 0, 1),
+        ("2026-07-02", "overdue", "1 day overdue", 1, 1),
+    ],
+)
+def test_as_of_before_on_and_after_the_review_date(
+    repo: Path, as_of: str, state: str, when: str, fail_overdue: int, fail_due: int
+) -> None:
     args = ("--as-of", as_of, "--owner", "deputy manager")
     code, out = review(repo, *args)
     row = " ".join(out.splitlines()[3].split())
@@ -95,23 +111,45 @@ def test_as_of_before_on_and_after_the_review_date(repo: Path, as_of: str, state
 
 def test_within_sets_the_window(repo: Path) -> None:
     _, out = review(repo, "--as-of", "2026-06-01", "--within", "10", "--owner", "Deputy Manager")
-    assert "in date  2026-07-01" in out and out.endswith("0 overdue, 0 due within 10 days, 1 in date; "
-                                                          "0 drafts awaiting approval\n")
+    assert "in date  2026-07-01" in out and out.endswith(
+        "0 overdue, 0 due within 10 days, 1 in date; 0 drafts awaiting approval\n"
+    )
 
 
 def test_json_for_programs(repo: Path) -> None:
-    _, out = review(repo, "--as-of", "2026-06-01", "--format", "json", "--owner", "Registered Manager")
+    _, out = review(
+        repo, "--as-of", "2026-06-01", "--format", "json", "--owner", "Registered Manager"
+    )
     data = json.loads(out)
-    assert data["summary"] == {"overdue": 1, "not_scheduled": 0, "due": 0, "in_date": 1, "drafts": 1}
-    assert data["reviews"][0] == {
-        "id": "POL-QA-01", "title": "Quality | assurance", "path": "policies/POL-QA-01.md",
-        "owner": "Registered Manager", "state": "overdue", "last_reviewed": "2025-10-01",
-        "next_review": "2026-04-01", "days_left": -61,
+    assert data["summary"] == {
+        "overdue": 1,
+        "not_scheduled": 0,
+        "due": 0,
+        "in_date": 1,
+        "drafts": 1,
     }
-    assert data["drafts"] == [{
-        "id": "POL-CCT-01", "title": "CCTV", "path": "policies/POL-CCT-01.md", "owner": "Registered Manager",
-        "version": "1.0", "since": "2026-03-01", "since_source": "git", "days_waiting": 92,
-    }]
+    assert data["reviews"][0] == {
+        "id": "POL-QA-01",
+        "title": "Quality | assurance",
+        "path": "policies/POL-QA-01.md",
+        "owner": "Registered Manager",
+        "state": "overdue",
+        "last_reviewed": "2025-10-01",
+        "next_review": "2026-04-01",
+        "days_left": -61,
+    }
+    assert data["drafts"] == [
+        {
+            "id": "POL-CCT-01",
+            "title": "CCTV",
+            "path": "policies/POL-CCT-01.md",
+            "owner": "Registered Manager",
+            "version": "1.0",
+            "since": "2026-03-01",
+            "since_source": "git",
+            "days_waiting": 92,
+        }
+    ]
     assert (data["as_of"], data["within_days"], data["note"]) == ("2026-06-01", 60, None)
 
 
@@ -128,12 +166,19 @@ def test_github_annotations(repo: Path) -> None:
     )
 
 
-def test_outside_git_drafts_fall_back_to_their_dates_and_unscheduled_documents_fail(tmp_path: Path) -> None:
+def test_outside_git_drafts_fall_back_to_their_dates_and_unscheduled_documents_fail(
+    tmp_path: Path,
+) -> None:
     root = small_handbook(tmp_path / "plain")
-    write(root, "policies/POL-CCT-01.md",
-          document("POL-CCT-01", "CCTV", status="draft", extra="last_reviewed: 2026-02-01"))
+    write(
+        root,
+        "policies/POL-CCT-01.md",
+        document("POL-CCT-01", "CCTV", status="draft", extra="last_reviewed: 2026-02-01"),
+    )
     write(root, "policies/POL-QA-01.md", document("POL-QA-01", "QA", status="draft"))
-    text = document("POL-IG-01", "Records", approved_on="2026-01-01").replace("review_interval: 12 months\n", "")
+    text = document("POL-IG-01", "Records", approved_on="2026-01-01").replace(
+        "review_interval: 12 months\n", ""
+    )
     write(root, "policies/POL-IG-01.md", text)
     code, out = review(root, "--as-of", "2026-03-03", "--owner", "Registered Manager")
     assert out == (
@@ -165,4 +210,7 @@ def test_an_uncommitted_draft_is_shown_as_such(tmp_path: Path) -> None:
 
 def test_not_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     done = polisi("review", str(tmp_path / "missing"))
-    assert (done.returncode, done.stderr) == (2, f"polisi: error: {tmp_path / 'missing'}: no such handbook folder\n")
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"polisi: error: {tmp_path / 'missing'}: no such handbook folder\n",
+    )

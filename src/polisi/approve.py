@@ -55,7 +55,9 @@ def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None
     version = next_version(doc, history, bump)
     tag = approval_tag(doc.id, version)
     if tag in history.tags:
-        raise HistoryError(f"tag {tag} already exists: version {version} of {doc.id} is already approved")
+        raise HistoryError(
+            f"tag {tag} already exists: version {version} of {doc.id} is already approved"
+        )
     file = root / doc.path
     original = file.read_bytes()
     approved_text = set_approval(doc.source.text, version, by, on)
@@ -63,11 +65,15 @@ def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None
     try:
         own = [f for f in check(load_handbook(root), on).errors if f.path == doc.path]
         if own:
-            raise ApprovalRefused(doc.id, Report.of(_as_written(own, handbook, on, doc, approved_text), 1))
+            raise ApprovalRefused(
+                doc.id, Report.of(_as_written(own, handbook, on, doc, approved_text), 1)
+            )
         commit = commit_approval(
-            history, doc.path,
+            history,
+            doc.path,
             f"Approve {doc.id} v{version}: {doc.title}\n\nApproved by {by} on {on.isoformat()}.",
-            tag, f"{doc.id} v{version} approved by {by} on {on.isoformat()}",
+            tag,
+            f"{doc.id} v{version} approved by {by} on {on.isoformat()}",
         )
     except BaseException:
         file.write_bytes(original)
@@ -75,7 +81,9 @@ def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None
     return Approval(doc.id, doc.path, version, doc.meta.version, commit, tag)
 
 
-def _as_written(found: list[Finding], handbook: Handbook, on: date, doc: Document, approved_text: str) -> list[Finding]:
+def _as_written(
+    found: list[Finding], handbook: Handbook, on: date, doc: Document, approved_text: str
+) -> list[Finding]:
     """Findings placed in the file as the user has it (the approval edit moves lines)."""
     before = {(f.code, f.message): f for f in check(handbook, on) if f.path == doc.path}
     shift = approved_text.count("\n") - doc.source.text.count("\n")
@@ -100,7 +108,9 @@ def _require_clean(history: History) -> None:
     if not history.is_repository:
         raise HistoryError("not a git repository: an approval is recorded as a git commit and tag")
     if history.head is None:
-        raise HistoryError("the repository has no commits yet: commit the handbook before approving")
+        raise HistoryError(
+            "the repository has no commits yet: commit the handbook before approving"
+        )
     if history.dirty:
         paths = sorted(history.dirty)
         more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
@@ -130,7 +140,9 @@ def set_approval(text: str, version: str, by: str, on: date) -> str:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     lines = text.splitlines(keepends=True)
-    end = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "..."))
+    end = next(
+        i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "...")
+    )
     front = "".join(lines[1:end]).replace("\r\n", "\n")
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
@@ -143,7 +155,9 @@ def set_approval(text: str, version: str, by: str, on: date) -> str:
     _put(data, "status", "approved", after="version")
     _put(data, "approved_by", by, after="owner")
     _put(data, "approved_on", on, after="approved_by")
-    _put(data, "last_reviewed", date.fromordinal(on.toordinal()), after="approved_on")  # no YAML alias
+    _put(
+        data, "last_reviewed", date.fromordinal(on.toordinal()), after="approved_on"
+    )  # no YAML alias
     out = io.StringIO()
     yaml.dump(data, out)
     dumped = out.getvalue()

@@ -25,15 +25,31 @@ def _handbook_dir(path: Path) -> Path:
 @cli.command("review")
 @path_argument
 @as_of_option
-@click.option("--within", type=click.IntRange(0, 3650), default=None,
-              help="Reviews falling due within this many days are 'due' (default: review.warning_days, else 60).")
+@click.option(
+    "--within",
+    type=click.IntRange(0, 3650),
+    default=None,
+    help="Reviews falling due within this many days are 'due' (default: review.warning_days, else 60).",
+)
 @click.option("--owner", default=None, help="Only documents owned by this role.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "github"]), default="text",
-              show_default=True, help="markdown is ready to post as a tracker issue, grouped by owner.")
-@click.option("--fail-on", type=click.Choice(["overdue", "due", "never"]), default="overdue", show_default=True,
-              help="Exit 1 when anything is overdue (or due, or never).")
-def review_command(path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str,
-                   fail_on: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="markdown is ready to post as a tracker issue, grouped by owner.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["overdue", "due", "never"]),
+    default="overdue",
+    show_default=True,
+    help="Exit 1 when anything is overdue (or due, or never).",
+)
+def review_command(
+    path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str, fail_on: str
+) -> None:
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
     from .history import load_history
     from .model import load_handbook
@@ -41,7 +57,9 @@ def review_command(path: Path, as_of: date | None, within: int | None, owner: st
     from .schedule_output import format_schedule
 
     root = _handbook_dir(path)
-    schedule = review_schedule(load_handbook(root), load_history(root), _today(as_of), within, owner)
+    schedule = review_schedule(
+        load_handbook(root), load_history(root), _today(as_of), within, owner
+    )
     click.echo(format_schedule(schedule, fmt))
     sys.exit(1 if schedule.fails(FailOn(fail_on)) else 0)
 
@@ -49,9 +67,16 @@ def review_command(path: Path, as_of: date | None, within: int | None, owner: st
 @cli.command("approve")
 @click.argument("doc_id", metavar="ID")
 @path_argument
-@click.option("--by", "by", required=True, help="The role or body approving it, e.g. 'Responsible Individual'.")
+@click.option(
+    "--by",
+    "by",
+    required=True,
+    help="The role or body approving it, e.g. 'Responsible Individual'.",
+)
 @click.option("--on", "on", type=DATE, default=None, help="Date of approval (default: today).")
-@click.option("--minor", "bump", flag_value="minor", default=None, help="Bump the minor version (2.0 -> 2.1).")
+@click.option(
+    "--minor", "bump", flag_value="minor", default=None, help="Bump the minor version (2.0 -> 2.1)."
+)
 @click.option("--major", "bump", flag_value="major", help="Bump the major version (2.1 -> 3.0).")
 def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str | None) -> None:
     """Approve document ID: set its approval keys, bump its version, commit and tag ID/vX.Y.
@@ -62,8 +87,10 @@ def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str
     from .approve import approve
 
     done = approve(_handbook_dir(path), doc_id, by, _today(on), bump)  # type: ignore[arg-type]
-    click.echo(f"approved {done.doc_id} v{done.version} (was v{done.previous_version}): "
-               f"commit {done.commit[:7]}, tag {done.tag}")
+    click.echo(
+        f"approved {done.doc_id} v{done.version} (was v{done.previous_version}): "
+        f"commit {done.commit[:7]}, tag {done.tag}"
+    )
 
 
 @cli.command("history")

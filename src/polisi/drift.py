@@ -39,8 +39,11 @@ def changed_since_approval(handbook: Handbook, history: History) -> Iterator[Fin
         if content_key(doc.path, doc.source.text) == approved:
             continue
         culprit = next(
-            (rev for rev in later_revisions(history, doc.path, approval.commit)
-             if content_key(doc.path, _text(history, rev)) != approved),
+            (
+                rev
+                for rev in later_revisions(history, doc.path, approval.commit)
+                if content_key(doc.path, _text(history, rev)) != approved
+            ),
             None,
         )
         if culprit is None:
@@ -49,7 +52,9 @@ def changed_since_approval(handbook: Handbook, history: History) -> Iterator[Fin
             day = culprit.date.date().isoformat()
             what = f'commit {culprit.short} ({day}, {culprit.author}: "{culprit.message}") changed its text'
         yield doc.finding(
-            ("version",), Severity.ERROR, "CHANGED_SINCE_APPROVAL",
+            ("version",),
+            Severity.ERROR,
+            "CHANGED_SINCE_APPROVAL",
             f"{what} after version {doc.meta.version} was approved ({approval.label}), and it still says "
             f"approved version {doc.meta.version}; re-approve it (polisi approve {doc.id} --by ROLE) "
             "or set status: draft",

@@ -59,9 +59,13 @@ def _locate(handbook: Handbook, history: History, doc_id: str) -> tuple[str, str
     for path in history.revisions:
         if path.endswith(f"/{doc_id}.md"):
             return path, doc_id
-    known = list(handbook.by_id) + [p.rsplit("/", 1)[-1][:-3] for p in history.revisions if p.endswith(".md")]
+    known = list(handbook.by_id) + [
+        p.rsplit("/", 1)[-1][:-3] for p in history.revisions if p.endswith(".md")
+    ]
     near = difflib.get_close_matches(doc_id, known, n=1, cutoff=0.6)
-    raise PolisiError(f"unknown document id {doc_id}" + (f" (did you mean {near[0]}?)" if near else ""))
+    raise PolisiError(
+        f"unknown document id {doc_id}" + (f" (did you mean {near[0]}?)" if near else "")
+    )
 
 
 def log(record: Record) -> list[LogEntry]:
@@ -75,21 +79,35 @@ def log(record: Record) -> list[LogEntry]:
             continue
         meta = front_matter(record.path, history.blob_text(rev.blob))
         version = meta.get("version")
-        entries.append(LogEntry(rev, None if version is None else str(version), meta.get("status"),
-                                by_commit.get(rev.commit)))
+        entries.append(
+            LogEntry(
+                rev,
+                None if version is None else str(version),
+                meta.get("status"),
+                by_commit.get(rev.commit),
+            )
+        )
     return entries
 
 
 def format_log(record: Record, entries: list[LogEntry]) -> str:
-    lines = [f"{record.doc_id} {record.title} ({record.path}): {len(entries)} revision"
-             + "s" * (len(entries) != 1)]
+    lines = [
+        f"{record.doc_id} {record.title} ({record.path}): {len(entries)} revision"
+        + "s" * (len(entries) != 1)
+    ]
     for e in entries:
         rev = e.revision
         state = f"v{e.version} {e.status}" if e.version else (e.status or "unreadable")
         mark = f"  [approval of v{e.approval.version}: {e.approval.source}]" if e.approval else ""
-        lines.append(f"{rev.date.date()}  {rev.short}  {state:<14}  {rev.author}: {rev.message}{mark}")
-    tagged = [v for v in record.versions if v.tag and v.commit not in {e.revision.commit for e in entries}]
-    lines += [f"{v.recorded.date()}  {v.short}  approval of v{v.version}: {v.source}" for v in tagged]
+        lines.append(
+            f"{rev.date.date()}  {rev.short}  {state:<14}  {rev.author}: {rev.message}{mark}"
+        )
+    tagged = [
+        v for v in record.versions if v.tag and v.commit not in {e.revision.commit for e in entries}
+    ]
+    lines += [
+        f"{v.recorded.date()}  {v.short}  approval of v{v.version}: {v.source}" for v in tagged
+    ]
     history = record.history
     if history.is_dirty(record.path):
         lines.append("(the working copy has uncommitted changes to this document)")
@@ -114,26 +132,38 @@ def version_in_force(record: Record, on: date) -> ApprovedVersion:
 def describe(record: Record, version: ApprovedVersion) -> str:
     """One line saying which version this is, who approved it, and how long it was in force."""
     later = [v for v in record.versions if v.in_force_from > version.in_force_from]
-    until = f"until {later[0].in_force_from} (v{later[0].version})" if later else "still the latest approved version"
+    until = (
+        f"until {later[0].in_force_from} (v{later[0].version})"
+        if later
+        else "still the latest approved version"
+    )
     by = f" by {version.approved_by}" if version.approved_by else ""
     on = f" on {version.approved_on}" if version.approved_on else ""
-    return (f"{record.doc_id} v{version.version}, approved{by}{on} ({version.source}); "
-            f"in force from {version.in_force_from} {until}")
+    return (
+        f"{record.doc_id} v{version.version}, approved{by}{on} ({version.source}); "
+        f"in force from {version.in_force_from} {until}"
+    )
 
 
 def versions_diff(record: Record, version_a: str, version_b: str) -> str:
     """A unified diff of two approved versions' texts (empty when they are the same)."""
     a, b = (_version(record, v) for v in (version_a, version_b))
-    return "".join(difflib.unified_diff(
-        a.text.splitlines(keepends=True), b.text.splitlines(keepends=True),
-        fromfile=f"{record.doc_id} v{a.version} ({a.source})", tofile=f"{record.doc_id} v{b.version} ({b.source})",
-    ))
+    return "".join(
+        difflib.unified_diff(
+            a.text.splitlines(keepends=True),
+            b.text.splitlines(keepends=True),
+            fromfile=f"{record.doc_id} v{a.version} ({a.source})",
+            tofile=f"{record.doc_id} v{b.version} ({b.source})",
+        )
+    )
 
 
 def _version(record: Record, wanted: str) -> ApprovedVersion:
     found = find_version(record.versions, wanted)
     if found is None:
         listed = ", ".join(v.version for v in record.versions) or "none"
-        raise NotInRecord(f"{record.doc_id} has no approved version {wanted.removeprefix('v')} "
-                          f"(approved versions: {listed})")
+        raise NotInRecord(
+            f"{record.doc_id} has no approved version {wanted.removeprefix('v')} "
+            f"(approved versions: {listed})"
+        )
     return found

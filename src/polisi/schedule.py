@@ -79,11 +79,20 @@ class Schedule:
         return fail_on is FailOn.DUE and self.count(ReviewState.DUE.value) > 0
 
 
-_ORDER = {UNSCHEDULED: 0, ReviewState.OVERDUE.value: 1, ReviewState.DUE.value: 2, ReviewState.IN_DATE.value: 3}
+_ORDER = {
+    UNSCHEDULED: 0,
+    ReviewState.OVERDUE.value: 1,
+    ReviewState.DUE.value: 2,
+    ReviewState.IN_DATE.value: 3,
+}
 
 
 def review_schedule(
-    handbook: Handbook, history: History, as_of: date, within: int | None = None, owner: str | None = None
+    handbook: Handbook,
+    history: History,
+    as_of: date,
+    within: int | None = None,
+    owner: str | None = None,
 ) -> Schedule:
     """Every approved document's review state and every waiting draft, as of ``as_of``."""
     days = handbook.config.review.warning_days if within is None else within

@@ -146,13 +146,22 @@ def later_revisions(history: History, path: str, after: str) -> Iterator[Revisio
             yield revision
 
 
-def _version(doc_id: str, version: str, text: str, commit: str, when: datetime, tag: Tag | None,
-             path: str) -> ApprovedVersion:
+def _version(
+    doc_id: str, version: str, text: str, commit: str, when: datetime, tag: Tag | None, path: str
+) -> ApprovedVersion:
     meta = front_matter(path, text)
     by = meta.get("approved_by")
     return ApprovedVersion(
-        doc_id, version, text, commit, commit[:7], when, None if by is None else str(by),
-        _date(meta.get("approved_on")), _date(meta.get("effective_from")), tag,
+        doc_id,
+        version,
+        text,
+        commit,
+        commit[:7],
+        when,
+        None if by is None else str(by),
+        _date(meta.get("approved_on")),
+        _date(meta.get("effective_from")),
+        tag,
     )
 
 
