@@ -113,7 +113,7 @@ def test_history_lists_every_revision_newest_first_with_approvals_marked(repo: P
             "2026-03-06",
             "2.0",
             "POL-SAF-01 v2.0, approved by Board on 2026-03-06 (tag POL-SAF-01/v2.0); "
-            "in force from 2026-03-06 still the latest approved version",
+            "in force from 2026-03-06 (the latest approved version)",
         ),
         ("2027-01-01", "2.0", None),
     ],

@@ -132,17 +132,14 @@ def version_in_force(record: Record, on: date) -> ApprovedVersion:
 def describe(record: Record, version: ApprovedVersion) -> str:
     """One line saying which version this is, who approved it, and how long it was in force."""
     later = [v for v in record.versions if v.in_force_from > version.in_force_from]
-    until = (
-        f"until {later[0].in_force_from} (v{later[0].version})"
-        if later
-        else "still the latest approved version"
-    )
+    until = f"until {later[0].in_force_from} (v{later[0].version})" if later else "(the latest approved version)"
     by = f" by {version.approved_by}" if version.approved_by else ""
     on = f" on {version.approved_on}" if version.approved_on else ""
-    return (
-        f"{record.doc_id} v{version.version}, approved{by}{on} ({version.source}); "
-        f"in force from {version.in_force_from} {until}"
-    )
+    source = version.source
+    if version.tag is None and version.approved_on and version.recorded.date() > version.approved_on:
+        source += f", first recorded {version.recorded.date()}, after the approval"
+    return (f"{record.doc_id} v{version.version}, approved{by}{on} ({source}); "
+            f"in force from {version.in_force_from} {until}")
 
 
 def versions_diff(record: Record, version_a: str, version_b: str) -> str:
