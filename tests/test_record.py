@@ -194,13 +194,17 @@ def test_a_deleted_document_keeps_its_record(tmp_path: Path) -> None:
     commit(root, "Add", "2026-01-12")
     (root / "policies/POL-CCT-01.md").unlink()
     commit(root, "Remove CCTV", "2026-04-01")
-    assert polisi("show", "POL-CCT-01", str(root), "--as-at", "2026-02-01").stdout.startswith(
-        "---\nid: POL-CCT-01\n"
+    done = polisi("show", "POL-CCT-01", str(root), "--as-at", "2026-02-01")
+    assert done.stdout.startswith("---\nid: POL-CCT-01\n")
+    assert done.stderr == (
+        f"POL-CCT-01 v1.0, approved by Board on 2026-01-10 (commit {short(root, 'HEAD~1')}, first "
+        "recorded 2026-01-12, after the approval); in force from 2026-01-10 (the latest approved version)\n"
     )
-    assert "v2" not in polisi("history", "POL-CCT-01", str(root)).stdout
-    assert (
-        "  deleted         Policy Lead: Remove CCTV\n"
-        in polisi("history", "POL-CCT-01", str(root)).stdout
+    assert polisi("history", "POL-CCT-01", str(root)).stdout == (
+        "POL-CCT-01 CCTV (policies/POL-CCT-01.md): 2 revisions\n"
+        f"2026-04-01  {short(root, 'HEAD')}  deleted         Policy Lead: Remove CCTV\n"
+        f"2026-01-12  {short(root, 'HEAD~1')}  v1.0 approved   Policy Lead: Add"
+        f"  [approval of v1.0: commit {short(root, 'HEAD~1')}]\n"
     )
 
 

@@ -56,9 +56,11 @@ def _locate(handbook: Handbook, history: History, doc_id: str) -> tuple[str, str
     doc = handbook.get(doc_id)
     if doc is not None:
         return doc.path, doc.title
-    for path in history.revisions:
+    for path, revisions in history.revisions.items():
         if path.endswith(f"/{doc_id}.md"):
-            return path, doc_id
+            last = next((r for r in revisions if r.blob), None)
+            meta = front_matter(path, history.blob_text(last.blob)) if last and last.blob else {}
+            return path, str(meta.get("title", doc_id))
     known = list(handbook.by_id) + [
         p.rsplit("/", 1)[-1][:-3] for p in history.revisions if p.endswith(".md")
     ]
