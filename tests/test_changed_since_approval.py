@@ -176,3 +176,14 @@ def test_in_a_shallow_clone_the_approval_tag_still_anchors_the_check(
     git(tmp_path, "clone", "-q", "--depth", "2", f"file://{tagged}", str(clone))
     git(clone, "fetch", "-q", "--depth", "2", "origin", "tag", "POL-SAF-01/v1.1")
     assert len(findings(clone)) == 1
+
+
+def test_the_build_pipeline_refuses_to_publish_text_changed_since_approval(tagged: Path) -> None:
+    from polisi.pipeline import CheckFailed, load_checked
+
+    edit(tagged, "What staff do.", "Something else.")
+    commit(tagged, "Change", "2026-03-02")
+    assert load_checked(tagged, date(2026, 3, 3)).report.ok
+    with pytest.raises(CheckFailed) as failed:
+        load_checked(tagged, date(2026, 3, 3), history=load_history(tagged))
+    assert [f.code for f in failed.value.report.errors] == ["CHANGED_SINCE_APPROVAL"]

@@ -230,3 +230,13 @@ def test_unknown_ids_outside_git_and_shallow_clones_are_clear(repo: Path, tmp_pa
     done = polisi("history", "POL-SAF-01", str(clone))
     assert done.stdout.endswith("(shallow clone: older revisions are missing)\n")
     assert done.stdout.startswith("POL-SAF-01 Safeguarding (policies/POL-SAF-01.md): 1 revision\n")
+
+
+def test_a_repository_without_commits_is_a_clear_message(tmp_path: Path) -> None:
+    fresh = small_handbook(init(tmp_path / "fresh"))
+    done = polisi("show", "POL-SAF-01", str(fresh))
+    assert (done.returncode, done.stderr) == (
+        1,
+        "polisi: error: the repository has no commits yet: no revision history; "
+        "this command reads the document's record from git\n",
+    )

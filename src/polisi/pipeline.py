@@ -13,6 +13,7 @@ from pathlib import Path
 from .check import check
 from .errors import BuildError
 from .findings import Report
+from .history import History
 from .model import Handbook, load_handbook
 from .output import summary_line
 
@@ -25,10 +26,13 @@ class Checked:
     report: Report
 
 
-def load_checked(root: Path, as_of: date, *, strict: bool = False) -> Checked:
-    """Load and check; raise :class:`BuildError` carrying the report when it has errors."""
+def load_checked(root: Path, as_of: date, *, strict: bool = False, history: History | None = None) -> Checked:
+    """Load and check; raise :class:`BuildError` carrying the report when it has errors.
+
+    Pass ``history`` (from :func:`polisi.history.load_history`) to include the git-based rules.
+    """
     handbook = load_handbook(root)
-    report = check(handbook, as_of)
+    report = check(handbook, as_of, history=history)
     if strict:
         report = report.strict()
     if not report.ok:
