@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-from gitbook import polisi, small_handbook, write
 
+from gitbook import polisi, small_handbook, write
 from polisi.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]

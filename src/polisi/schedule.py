@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from .history import History
 from .model import Document, Handbook
@@ -17,7 +17,7 @@ from .reviews import ReviewState
 from .versions import snapshots
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     OVERDUE = "overdue"
     DUE = "due"
     NEVER = "never"
