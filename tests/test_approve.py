@@ -185,3 +185,11 @@ def test_a_failing_git_commit_is_one_line_and_leaves_the_file_as_it_was(repo: Pa
     assert done.returncode == 1
     assert done.stderr == "polisi: error: git commit failed: blocked by policy hook\n"
     assert (repo / "policies/POL-CCT-01.md").read_text() == DRAFT
+
+
+def test_refuses_an_approval_dated_in_the_future(repo: Path) -> None:
+    done = polisi("approve", "POL-CCT-01", str(repo), "--by", "Board", "--on", "2999-01-01")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "polisi: error: --on 2999-01-01 is in the future: record an approval on or after the day it is given\n",
+    )

@@ -48,6 +48,8 @@ class ApprovalRefused(PolisiError):
 
 def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None) -> Approval:
     """Approve ``doc_id`` as of ``on``: edit its front matter, check it, commit and tag."""
+    if on > date.today():
+        raise UsageError(f"--on {on} is in the future: record an approval on or after the day it is given")
     handbook = load_handbook(root)
     doc = find_document(handbook, doc_id)
     history = load_history(root)
