@@ -92,6 +92,33 @@ def build_all(path: Path, as_of: date | None) -> None:
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
+    _build_word_copies(checked, ())
+
+
+@build_group.command("docx")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("ids", nargs=-1)
+@as_of_option
+def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> None:
+    """Export approved documents (all, or the IDs given) as editable Word files into build/docx/.
+
+    PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
+    """
+    from .pipeline import load_checked
+
+    if not path.is_dir() and not path.exists():
+        path, ids = Path("."), (str(path), *ids)
+    checked = load_checked(path, _today(as_of))
+    _build_word_copies(checked, ids)
+
+
+def _build_word_copies(checked: Any, ids: tuple[str, ...]) -> None:
+    from .render.docx import build_docx
+
+    written = build_docx(checked, ids)
+    root = checked.handbook.root
+    folder = root / checked.handbook.config.build_dir / "docx"
+    click.echo(f"Word copies: {len(written)} document{'s' * (len(written) != 1)} in {folder.relative_to(root)}/")
 
 
 @cli.command("import")
