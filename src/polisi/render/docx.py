@@ -147,7 +147,7 @@ def front_block(handbook: Handbook, doc: Document) -> str:
         ("Summary", meta.summary),
     ]
     cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows if v)
-    return f'<table class="front-block"><tbody>{cells}</tbody></table>'
+    return f'<table class="front-block">{_columns(28, 72)}<tbody>{cells}</tbody></table>'
 
 
 def legal_basis(handbook: Handbook, doc: Document) -> str:
@@ -157,13 +157,19 @@ def legal_basis(handbook: Handbook, doc: Document) -> str:
         for clause_id in getattr(doc.meta, key):
             clause = handbook.catalogue.get(clause_id)
             title = clause.title if clause else ""
-            source = clause.instrument.citation if clause else ""
+            source = clause.instrument.label if clause else ""
             rows.append(f"<tr><td>{escape(_KEY_LABELS[key])}</td><td>{escape(clause_id)}</td>"
                         f"<td>{escape(title)}</td><td>{escape(source)}</td></tr>")
     if not rows:
         return ""
     head = "<tr><th>Kind</th><th>Clause</th><th>Subject</th><th>Instrument</th></tr>"
-    return f'<h2>Legal basis</h2><table class="legal-basis"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    return (f'<h2>Legal basis</h2><table class="legal-basis">{_columns(18, 22, 32, 28)}'
+            f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _columns(*percent: int) -> str:
+    """Relative column widths: pandoc then stretches the table across the page."""
+    return "<colgroup>" + "".join(f'<col style="width: {p}%">' for p in percent) + "</colgroup>"
 
 
 def _link_target(handbook: Handbook, doc: Document, href: str) -> str:
