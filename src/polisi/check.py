@@ -114,7 +114,8 @@ def structure(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
         if doc.kind is Kind.POLICY:
             yield from _policy_procedures(handbook, doc, listed_by)
     for doc in handbook.of_kind(Kind.PROCEDURE):
-        yield from _procedure_policy(handbook, doc, listed_by.get(doc.id, []))
+        if doc.id.startswith(Kind.PROCEDURE.prefix + "-"):
+            yield from _procedure_policy(handbook, doc, listed_by.get(doc.id, []))
 
 
 def _policy_procedures(handbook: Handbook, policy: Document, listed_by: dict[str, list[Document]]) -> Iterator[Finding]:
@@ -147,7 +148,8 @@ def _procedure_policy(handbook: Handbook, proc: Document, listed_by: list[Docume
         elif proc.id not in parent.meta.procedures:
             yield proc.finding(("policy",), ERROR, "POLICY_DOES_NOT_LIST",
                                f"{parent_id} does not list {proc.id} in its procedures")
-    if not listed_by and proc.status != "withdrawn":
+    parent_unreadable = f"policies/{parent_id}.md" in handbook.unreadable
+    if not listed_by and proc.status != "withdrawn" and not parent_unreadable:
         yield proc.finding(("id",), ERROR, "ORPHAN_PROCEDURE", f"no policy lists {proc.id} in its procedures")
 
 
