@@ -1,0 +1,3 @@
+from polisi.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""The ``polisi`` command: parse arguments, call the library, format the result.
+
+The only module that prints or exits. Every error reaches the user as one line;
+tracebacks appear only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import PolisiError, UsageError
+from .output import FORMATS, format_report
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+DATE = DateType()
+
+path_argument = click.argument(
+    "path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+as_of_option = click.option(
+    "--as-of", type=DATE, default=None, help="Judge review dates as on this day (default: today)."
+)
+
+
+def _today(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="polisi")
+@click.option("--debug", is_flag=True, help="Show a traceback when polisi itself fails.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Check, publish and sign a policy handbook kept as Markdown in git."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command("check")
+@path_argument
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--warning-days", type=click.IntRange(0, 365), default=None,
+              help="Warn about reviews due within this many days (default: from polisi.yml, else 60).")
+def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warning_days: int | None) -> None:
+    """Check every document of the handbook at PATH and report every problem found.
+
+    Exit status: 0 no errors, 1 errors found, 2 the check could not run.
+    """
+    from .check import check
+    from .model import load_handbook
+
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such handbook folder")
+    report = check(load_handbook(path), _today(as_of), warning_days)
+    if strict:
+        report = report.strict()
+    click.echo(format_report(report, fmt))
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.group("build")
+def build_group() -> None:
+    """Publish the handbook (only when it passes its checks)."""
+
+
+@build_group.command("all")
+@path_argument
+@as_of_option
+def build_all(path: Path, as_of: date | None) -> None:
+    """Check the handbook and build every output into the build folder."""
+    from .pipeline import load_checked
+
+    checked = load_checked(path, _today(as_of))
+    click.echo(format_report(checked.report, "text"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning every failure into one line and an exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="polisi", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("polisi: interrupted", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        click.echo(f"polisi: error: {exc.format_message()} (see 'polisi --help')", err=True)
+        sys.exit(2)
+    except PolisiError as exc:
+        report = getattr(exc, "report", None)
+        if report is not None:
+            click.echo(format_report(report, "text"), err=True)
+        click.echo(f"polisi: error: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, UsageError) else 1)
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback without --debug
+        if debug:
+            traceback.print_exc()
+        click.echo(f"polisi: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(1)

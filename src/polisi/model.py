@@ -1,0 +1,268 @@
+"""Stage 2: the handbook model: validated documents and the lookups every later stage uses.
+
+``load_handbook`` turns source files into :class:`Document` objects, recording a
+finding (never raising) for each file or key that does not fit the schema. A
+file that fails is left out of ``documents`` but its name is remembered, so a
+link to it is not also reported as a link to nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .catalogue import Catalogue, load_catalogue
+from .config import Config, load_config
+from .errors import UsageError
+from .findings import Finding, Severity
+from .load import SourceFile, discover, read_source
+from .reviews import ReviewStatus, add_interval, review_status
+from .schema import FIELD_NAMES, STATUSES, FrontMatter
+from .yamlpos import Loc
+
+
+class Kind(StrEnum):
+    """The three kinds of handbook document, each with its own folder and id prefix."""
+
+    STATEMENT = "statement_of_purpose"
+    POLICY = "policy"
+    PROCEDURE = "procedure"
+
+    @property
+    def folder(self) -> str:
+        return {"statement_of_purpose": "statement_of_purpose", "policy": "policies", "procedure": "procedures"}[
+            self.value
+        ]
+
+    @property
+    def prefix(self) -> str:
+        return {"statement_of_purpose": "SOP", "policy": "POL", "procedure": "PRO"}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {"statement_of_purpose": "Statement of Purpose", "policy": "Policy", "procedure": "Procedure"}[
+            self.value
+        ]
+
+    @classmethod
+    def for_folder(cls, folder: str) -> Kind:
+        return next(k for k in cls if k.folder == folder)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One validated handbook document."""
+
+    kind: Kind
+    meta: FrontMatter
+    source: SourceFile
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def status(self) -> str:
+        return self.meta.status
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+    @property
+    def area(self) -> str:
+        """The area code in the id (``SAF`` in ``POL-SAF-01``); ``SOP`` for the statement of purpose."""
+        parts = self.id.split("-")
+        return parts[1] if len(parts) == 3 else parts[0]
+
+    @property
+    def approved(self) -> bool:
+        return self.meta.status == "approved"
+
+    @property
+    def next_review(self) -> date | None:
+        if self.meta.last_reviewed is None or self.meta.review_interval is None:
+            return None
+        return add_interval(self.meta.last_reviewed, self.meta.review_interval)
+
+    def review(self, as_of: date, warning_days: int) -> ReviewStatus | None:
+        """Review status on ``as_of``; ``None`` when the document has no review dates."""
+        if self.meta.last_reviewed is None or self.meta.review_interval is None:
+            return None
+        return review_status(self.meta.last_reviewed, self.meta.review_interval, as_of, warning_days)
+
+    def at(self, *loc: str | int) -> tuple[int, int]:
+        """Line and column of a front-matter value (or the nearest thing that exists)."""
+        return self.source.front.position(tuple(loc))
+
+    def finding(self, loc: Loc, severity: Severity, code: str, message: str) -> Finding:
+        line, col = self.source.front.position(loc)
+        return Finding(self.path, line, col, severity, code, message)
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Every document of one handbook, with its configuration and catalogue."""
+
+    root: Path
+    config: Config
+    catalogue: Catalogue
+    documents: tuple[Document, ...]
+    load_findings: tuple[Finding, ...] = ()
+    unreadable: frozenset[str] = field(default_factory=frozenset)
+    """Relative paths of document files that exist but could not be loaded."""
+
+    @cached_property
+    def by_id(self) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for doc in self.documents:
+            found.setdefault(doc.id, doc)
+        return found
+
+    @cached_property
+    def by_path(self) -> dict[str, Document]:
+        return {doc.path: doc for doc in self.documents}
+
+    def get(self, doc_id: str) -> Document | None:
+        return self.by_id.get(doc_id)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+    def of_kind(self, kind: Kind) -> tuple[Document, ...]:
+        return tuple(d for d in self.documents if d.kind is kind)
+
+    @property
+    def statement(self) -> Document | None:
+        return next(iter(self.of_kind(Kind.STATEMENT)), None)
+
+    def procedures_of(self, policy: Document) -> tuple[Document, ...]:
+        return tuple(d for pid in policy.meta.procedures if (d := self.get(pid)) is not None)
+
+    def area_name(self, area: str) -> str:
+        return self.config.areas.get(area, area)
+
+
+def load_handbook(root: Path) -> Handbook:
+    """Load every document under ``root``; problems become ``load_findings``, never exceptions."""
+    if not root.is_dir():
+        raise UsageError(f"{root}: no such handbook folder")
+    config = load_config(root)
+    catalogue, findings = load_catalogue(root, config.references)
+    documents: list[Document] = []
+    unreadable: set[str] = set()
+    for file in discover(root):
+        source, problems = read_source(root, file)
+        findings.extend(problems)
+        doc = None
+        if source is not None:
+            doc, problems = _validate(source)
+            findings.extend(problems)
+        if doc is None:
+            unreadable.add(file.relative_to(root).as_posix())
+        else:
+            documents.append(doc)
+    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable))
+
+
+_REQUIRED = frozenset(name for name, f in FrontMatter.model_fields.items() if f.is_required())
+
+
+def _validate(source: SourceFile) -> tuple[Document | None, list[Finding]]:
+    """Validate front matter; a bad optional key is reported and left out, so the rest is still checked."""
+    try:
+        meta = FrontMatter.model_validate(source.front.value)
+    except ValidationError as exc:
+        errors = exc.errors()
+        findings = [_finding_for(source, err) for err in errors]
+        kept = dict(source.front.value)
+        bad: set[str] = set()
+        for err in errors:
+            loc = tuple(err["loc"])
+            scalar = source.front.scalars.get(loc)
+            if err["type"] == "string_type" and len(loc) == 1 and scalar is not None:
+                kept[str(loc[0])] = scalar.text  # carry on with the text as written
+            elif loc:
+                bad.add(str(loc[0]))
+        if bad & _REQUIRED or any(not err["loc"] for err in errors):
+            return None, findings
+        kept = {k: v for k, v in kept.items() if k not in bad}
+        try:
+            meta = FrontMatter.model_validate(kept)
+        except ValidationError:
+            return None, findings
+        return Document(Kind.for_folder(source.folder), meta, source), findings
+    return Document(Kind.for_folder(source.folder), meta, source), []
+
+
+def _finding_for(source: SourceFile, err: dict) -> Finding:  # type: ignore[type-arg]
+    """Translate one pydantic error into a positioned finding with a helpful message."""
+    front = source.front
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    key = str(loc[0]) if loc else "front matter"
+    where = key + "".join(f"[{p}]" for p in loc[1:])
+    line, col = front.position(loc)
+    if kind == "missing":
+        code, message = "MISSING_KEY", f"required key '{key}' is missing"
+        line, col = 1, 1
+    elif kind == "extra_forbidden":
+        line, col = front.key_position(loc)
+        close = difflib.get_close_matches(key, FIELD_NAMES, n=1, cutoff=0.7)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        code, message = "UNKNOWN_KEY", f"unknown key '{key}'{hint}"
+    elif kind in ("INVALID_DATE", "INVALID_INTERVAL"):
+        code, message = kind, f"{where}: {err['msg']}"
+    elif kind == "string_pattern_mismatch":
+        code, message = _pattern_message(where, key, err["input"])
+    elif kind == "literal_error":
+        close = difflib.get_close_matches(str(err["input"]), STATUSES, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        code = "INVALID_VALUE"
+        message = f"{where} must be one of {', '.join(STATUSES)}, not '{err['input']}'{hint}"
+        scalar = front.scalars.get(loc)
+        if scalar and scalar.tag == "bool":
+            message = f"{where}: '{scalar.text}' is read by YAML as true/false; use one of {', '.join(STATUSES)}"
+    elif kind in ("string_type", "list_type", "date_type", "int_type"):
+        code, message = "WRONG_TYPE", _type_message(source, loc, where, kind)
+    else:
+        code, message = "INVALID_VALUE", f"{where}: {err['msg']}"
+    return Finding(source.path, line, col, Severity.ERROR, code, message)
+
+
+def _pattern_message(where: str, key: str, value: object) -> tuple[str, str]:
+    if key == "version":
+        return "INVALID_VERSION", f"version must be MAJOR.MINOR in quotes, like \"2.0\"; got '{value}'"
+    return (
+        "INVALID_ID",
+        f"{where}: '{value}' is not a document id (POL-/PRO- + 2-4 capitals + two digits, e.g. POL-SAF-01, "
+        "or SOP-01)",
+    )
+
+
+def _type_message(source: SourceFile, loc: Loc, where: str, kind: str) -> str:
+    scalar = source.front.scalars.get(loc)
+    if kind == "list_type":
+        return f"{where} must be a list, e.g. [A, B]"
+    if scalar is not None and not scalar.quoted and scalar.tag in ("float", "int", "bool", "null"):
+        readings = {"float": "a number", "int": "a number", "bool": "true/false", "null": "empty"}
+        return (
+            f"{where}: {scalar.text} is read by YAML as {readings[scalar.tag]}, not text; "
+            f"quote it: {loc[-1] if isinstance(loc[-1], str) else where}: \"{scalar.text}\""
+        )
+    return f"{where} must be text"

@@ -1,0 +1,39 @@
+"""How a report is written for people (text), programs (json) and CI (GitHub annotations)."""
+
+from __future__ import annotations
+
+import json
+
+from .findings import Finding, Report
+
+FORMATS = ("text", "json", "github")
+
+
+def format_report(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            {"findings": [f.as_dict() for f in report], "summary": report.summary()}, indent=2
+        )
+    if fmt == "github":
+        return "\n".join([_annotation(f) for f in report] + [summary_line(report)])
+    return "\n".join([f.format() for f in report] + [summary_line(report)])
+
+
+def summary_line(report: Report) -> str:
+    s = report.summary()
+    errors = f"{s['errors']} error{'s' * (s['errors'] != 1)}"
+    warnings = f"{s['warnings']} warning{'s' * (s['warnings'] != 1)}"
+    return f"{s['documents']} documents checked: {errors}, {warnings}"
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _annotation(f: Finding) -> str:
+    level = "error" if f.severity.value == "error" else "warning"
+    return (
+        f"::{level} file={_escape(f.path, prop=True)},line={f.line},col={f.column},"
+        f"title={_escape(f.code, prop=True)}::{_escape(f.message)}"
+    )

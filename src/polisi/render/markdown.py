@@ -1,0 +1,70 @@
+"""The one Markdown-to-HTML rendering shared by the site, the PDFs and Word export.
+
+MkDocs renders the site itself, from ``mkdocs.yml``; that file must list the same
+extensions as :data:`EXTENSIONS` (a test holds them together), so a document
+renders the same on the intranet, on paper and in Word.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS: tuple[str, ...] = (
+    "abbr",
+    "admonition",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+)
+"""Markdown extensions, in the order ``mkdocs.yml`` lists them."""
+
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+"""Print settings; the site adds heading permalinks through ``mkdocs.yml``."""
+
+LinkRewriter = Callable[[str], str]
+"""Maps a link target as written (``../procedures/PRO-SAF-01.md#x``) to the one to emit."""
+
+
+class _RewriteLinks(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter) -> None:
+        super().__init__(md)
+        self.rewrite = rewrite
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter("a"):
+            href = element.get("href")
+            if href is not None:
+                element.set("href", self.rewrite(href))
+
+
+class _LinkExtension(Extension):
+    def __init__(self, rewrite: LinkRewriter) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.treeprocessors.register(_RewriteLinks(md, self.rewrite), "polisi-links", 1)
+
+
+def render_markdown(text: str, rewrite_links: LinkRewriter | None = None) -> str:
+    """Render a document body to an HTML fragment.
+
+    ``rewrite_links`` lets each output point handbook links where they belong
+    (a page of the site, a page of the bundle, a PDF file).
+    """
+    extensions: list[str | Extension] = list(EXTENSIONS)
+    if rewrite_links is not None:
+        extensions.append(_LinkExtension(rewrite_links))
+    md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
+    return md.convert(text)
