@@ -7,7 +7,7 @@ from polisi.render.markdown import render_markdown
 
 def test_numbered_steps_keep_their_numbers_across_headings() -> None:
     html = render_markdown("## First\n\n1. a\n2. b\n\n## Then\n\n3. c\n4. d\n")
-    assert '<ol start="3">' in html
+    assert '<ol start="3" type="1">' in html
 
 
 def test_links_can_be_rewritten_per_output() -> None:
