@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import docx
 import pytest
 
-from word_fixtures import make_handbook, png
+from .word_fixtures import make_handbook, png
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 AS_OF = "2026-04-01"

@@ -13,7 +13,8 @@ import pytest
 from polisi.check import check
 from polisi.model import load_handbook
 from polisi.render.markdown import render_markdown
-from word_fixtures import (
+
+from .word_fixtures import (
     corrupt_docx,
     encrypted_lookalike,
     make_handbook,
@@ -136,7 +137,7 @@ def test_imported_markdown_renders_nested_lists_table_footnote_and_picture(handb
     doc = load_handbook(handbook).get("PRO-MED-01")
     assert doc is not None
     html = render_markdown(doc.body)
-    assert "<ol>\n<li>Check the chart<ol>\n<li>Check the <strong>name</strong></li>" in html
+    assert '<ol type="1">\n<li>Check the chart<ol type="1">\n<li>Check the <strong>name</strong></li>' in html
     assert "<li>Check the <em>dose</em>" in html and "<ul>\n<li>at the right time</li>" in html
     assert "</ol>\n<!-- -->\n\n<ul>\n<li>Record it<ul>\n<li>in the MAR chart</li>" in html
     assert "<td>Gives the <strong>dose</strong></td>" in html
