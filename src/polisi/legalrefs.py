@@ -74,8 +74,8 @@ def _resolve(match: re.Match[str], line: int, prefix: str, noun: str, catalogue:
         number = _ONE_NUMBER.match(written.group(0)).group(0)  # type: ignore[union-attr]
         text = f"{word} {written.group(0)}" + (f" of the {qualifier}" if qualifier else "")
         if not candidates:
-            what = f"the {qualifier}" if qualifier else noun.lower()
-            mentions.append(Mention(text, line, None, f"no {what} in the catalogue"))
+            reason = f"the {qualifier} is not in the catalogue" if qualifier else f"the catalogue holds no {noun}"
+            mentions.append(Mention(text, line, None, reason))
             continue
         holders = [f"{inst.id}:{prefix}-{number.lower()}" for inst in candidates]
         held = [clause for clause in holders if clause in catalogue]
