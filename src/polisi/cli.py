@@ -10,13 +10,16 @@ import sys
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PolisiError, UsageError
 from .output import FORMATS, format_report
+
+if TYPE_CHECKING:
+    from .pipeline import Checked
 
 
 class DateType(click.ParamType):
@@ -112,7 +115,8 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
     _build_word_copies(checked, ids)
 
 
-def _build_word_copies(checked: Any, ids: tuple[str, ...]) -> None:
+def _build_word_copies(checked: Checked, ids: tuple[str, ...]) -> None:
+    """The Word step of 'build all' and 'build docx': export, then say where the copies are."""
     from .render.docx import build_docx
 
     written = build_docx(checked, ids)
