@@ -10,13 +10,16 @@ import sys
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PolisiError, UsageError
 from .output import FORMATS, format_report
+
+if TYPE_CHECKING:
+    from .pipeline import Checked
 
 
 class DateType(click.ParamType):
@@ -96,6 +99,70 @@ def build_all(path: Path, as_of: date | None) -> None:
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
+    _build_word_copies(checked, ())
+
+
+@build_group.command("docx")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("ids", nargs=-1)
+@as_of_option
+def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> None:
+    """Export approved documents (all, or the IDs given) as editable Word files into build/docx/.
+
+    PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
+    """
+    from .pipeline import load_checked
+
+    if not path.is_dir() and not path.exists():
+        path, ids = Path("."), (str(path), *ids)
+    checked = load_checked(path, _today(as_of))
+    _build_word_copies(checked, ids)
+
+
+def _build_word_copies(checked: Checked, ids: tuple[str, ...]) -> None:
+    """The Word step of 'build all' and 'build docx': export, then say where the copies are."""
+    from .render.docx import build_docx
+
+    written = build_docx(checked, ids)
+    root = checked.handbook.root
+    folder = root / checked.handbook.config.build_dir / "docx"
+    click.echo(f"Word copies: {len(written)} document{'s' * (len(written) != 1)} in {folder.relative_to(root)}/")
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-C", "--handbook", "root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The handbook to import into.")
+@click.option("--kind", type=click.Choice(["policy", "procedure"]), default=None,
+              help="What the document is (default: procedure when its title says so, else policy).")
+@click.option("--id", "doc_id", default=None, help="The new document's id (default: the next free one in its area).")
+@click.option("--area", default=None, help="Area code for the new id, e.g. SAF (default: guessed from the title).")
+@click.option("--owner", default=None, help="Owning role (default: from the document, else Registered Manager).")
+@click.option("--policy", default=None, help="Procedures: the policy the procedure belongs to.")
+def import_command(source: Path, root: Path, kind: str | None, doc_id: str | None, area: str | None,
+                   owner: str | None, policy: str | None) -> None:
+    """Import a Word document (.docx), or every .docx in a folder, as draft handbook documents.
+
+    Every value polisi had to guess is listed; nothing existing is overwritten.
+    Exit status: 0 all imported, 1 a file could not be imported.
+    """
+    from .importreport import BEFORE_APPROVAL, describe, summary_table
+    from .model import Kind
+    from .wordimport import Imported, ImportOptions, import_folder, import_word
+
+    options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
+    if not source.is_dir():
+        click.echo(describe(import_word(root, source, options)))
+        click.echo(BEFORE_APPROVAL)
+        return
+    results = import_folder(root, source, options)
+    for result in results:
+        if isinstance(result, Imported):
+            click.echo(describe(result))
+    click.echo(summary_table(results))
+    failed = sum(not isinstance(r, Imported) for r in results)
+    click.echo(f"{len(results) - failed} of {len(results)} Word files imported. {BEFORE_APPROVAL}")
+    sys.exit(1 if failed else 0)
 
 
 def main(argv: list[str] | None = None) -> None:

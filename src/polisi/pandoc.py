@@ -1,0 +1,53 @@
+"""The only module that runs pandoc: Word import and Word export both go through here.
+
+pandoc comes inside the ``pypandoc-binary`` wheel, so there is nothing to
+install from the system and nothing is ever downloaded (``download_pandoc`` is
+never called). pandoc is run as a subprocess with an explicit argument list so
+its own error message can be handed back to the user as one line.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from .errors import BuildError
+
+TIMEOUT_SECONDS = 300
+"""A Word document that takes pandoc longer than this is treated as broken."""
+
+
+class PandocError(BuildError):
+    """pandoc is missing or refused the input; the message is pandoc's own first line."""
+
+
+@cache
+def pandoc_path() -> str:
+    """The pandoc executable shipped by pypandoc-binary."""
+    try:
+        import pypandoc
+    except ImportError:  # pragma: no cover - pypandoc-binary is a declared dependency
+        raise PandocError("pandoc is not available: install the pypandoc-binary package") from None
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError as exc:
+        raise PandocError(f"pandoc is not available: {exc}") from None
+
+
+def run_pandoc(args: Sequence[str | Path], *, cwd: Path | None = None, stdin: bytes | None = None) -> str:
+    """Run pandoc with ``args`` and return what it wrote to standard output (UTF-8)."""
+    command = [pandoc_path(), *map(str, args)]
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, input=stdin, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise PandocError(f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped") from None
+    except OSError as exc:
+        raise PandocError(f"cannot run pandoc: {exc.strerror}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PandocError(f"pandoc failed: {message[0] if message else f'exit status {done.returncode}'}")
+    return done.stdout.decode("utf-8")

@@ -1,0 +1,317 @@
+"""``polisi import``: turn existing Word policies into handbook documents.
+
+A provider adopting polisi starts with a folder of Word files. Each becomes a
+draft Markdown document in the right folder, with its pictures beside it and
+as much front matter as can be found; everything polisi had to guess is
+returned as a :class:`Guess` so the command can list it, and anything the
+policy lead must look at as an attention note. Nothing existing is overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import PolisiError, UsageError
+from .importtidy import first_heading, indent_lists, level_headings
+from .legalrefs import Mention, find_mentions, proposed_citations
+from .model import Handbook, Kind, load_handbook
+from .pandoc import run_pandoc
+from .schema import ID_PATTERN, VERSION_PATTERN
+from .wordfile import check_word_file, core_properties
+
+BODY_MARK = "<!-- polisi: body follows -->"
+MEDIA_STAGING = "polisi-media"
+DEFAULT_OWNER = "Registered Manager"
+DEFAULT_VERSION = "1.0"
+REVIEW_KEYS = ("approved_by", "approved_on", "last_reviewed", "review_interval")
+_TEMPLATES = resources.files("polisi") / "render" / "templates"
+_CONTROL = re.compile(
+    r"^[|*\s]*(?P<label>(?:policy |procedure |document )?(?:owner|version(?: number)?))[*\s]*:?[*\s]*"
+    r"(?:\|[*\s]*)?(?P<value>[^|*]+?)[*\s|]*$",
+    re.IGNORECASE,
+)
+_PLAIN_YAML = re.compile(r"^[A-Za-z][\w ,'()/&.-]*$")
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the policy lead told the command; anything left ``None`` is guessed."""
+
+    kind: Kind | None = None
+    doc_id: str | None = None
+    area: str | None = None
+    owner: str | None = None
+    policy: str | None = None
+    """Procedures only: the policy the procedure belongs to."""
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A front-matter value polisi chose itself, and why."""
+
+    key: str
+    value: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One Word document written into the handbook."""
+
+    source: Path
+    doc_id: str
+    path: str
+    """The new document, relative to the handbook root."""
+    media: tuple[str, ...]
+    guesses: tuple[Guess, ...]
+    attention: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """pandoc's reading of a Word file: tidy Markdown plus what it found on the way."""
+
+    body: str
+    word_title: str | None
+    heading_title: str | None
+    media_dir: Path | None
+    workdir: Path = field(repr=False)
+
+
+def import_word(root: Path, source: Path, options: ImportOptions, handbook: Handbook | None = None) -> Imported:
+    """Convert ``source`` into a new draft document of the handbook at ``root``."""
+    check_word_file(source)
+    if options.policy and not re.match(ID_PATTERN, options.policy):
+        raise UsageError(f"--policy {options.policy} is not a policy id (POL-AREA-NN)")
+    handbook = handbook or load_handbook(root)
+    workdir = Path(tempfile.mkdtemp(prefix="polisi-import-"))
+    try:
+        converted = convert_word(source, workdir)
+        return _write_document(root, handbook, source, converted, options)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def convert_word(source: Path, workdir: Path) -> Converted:
+    """Run pandoc on ``source``; pictures are extracted under ``workdir``."""
+    with resources.as_file(_TEMPLATES / "import.lua") as lua, resources.as_file(_TEMPLATES / "import.gfm") as tpl:
+        out = run_pandoc(
+            ["-f", "docx", "-t", "gfm", "--wrap=none", f"--extract-media={MEDIA_STAGING}",
+             "--track-changes=accept", "--standalone", f"--template={tpl}", f"--lua-filter={lua}",
+             source.resolve()],
+            cwd=workdir,
+        )
+    head, _, body = out.partition(BODY_MARK + "\n")
+    word_title = core_properties(source).title or head.strip() or None
+    levelled = level_headings(indent_lists(body), word_title)
+    media = workdir / MEDIA_STAGING
+    return Converted(
+        body=levelled.body,
+        word_title=word_title,
+        heading_title=levelled.title or first_heading(levelled.body),
+        media_dir=media if media.is_dir() else None,
+        workdir=workdir,
+    )
+
+
+def _write_document(
+    root: Path, handbook: Handbook, source: Path, converted: Converted, options: ImportOptions
+) -> Imported:
+    guesses: list[Guess] = []
+    attention: list[str] = []
+    title = _title(source, converted, guesses)
+    kind = options.kind or _guess_kind(source, title, guesses)
+    doc_id = _document_id(root, handbook, kind, title, options, guesses)
+    folder = root / kind.folder
+    target = folder / f"{doc_id}.md"
+    if target.exists():
+        raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
+    body, media = _place_media(converted, folder, doc_id, root)
+    control = _control_values(body)
+    owner = options.owner or control.get("owner")
+    if options.owner is None:
+        why = "from the document's own control table" if owner else "no --owner given and none in the document"
+        guesses.append(Guess("owner", owner or DEFAULT_OWNER, why))
+    version = control.get("version")
+    guesses.append(Guess("version", version or DEFAULT_VERSION,
+                         "from the document's own control table" if version else "none found in the document"))
+    mentions = find_mentions(body, handbook.catalogue)
+    citations = proposed_citations(mentions)
+    front = _front_matter(doc_id, title, version or DEFAULT_VERSION, owner or DEFAULT_OWNER,
+                          citations, kind, options.policy)
+    rel = target.relative_to(root).as_posix()
+    first_body_line = front.count("\n") + 2
+    for clause in citations:
+        first = next(m for m in mentions if m.clause_id == clause)
+        guesses.append(Guess("legislation", clause, f"{rel}:{first.line + first_body_line - 1} says \"{first.text}\""))
+    attention.extend(_unresolved(mentions, rel, first_body_line))
+    attention.extend(_body_notes(body, kind, options.policy))
+    folder.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(front + "\n" + body)
+    return Imported(source, doc_id, rel, tuple(media), tuple(guesses), tuple(attention))
+
+
+def _title(source: Path, converted: Converted, guesses: list[Guess]) -> str:
+    if converted.word_title:
+        guesses.append(Guess("title", converted.word_title, "from the Word document's title"))
+        return converted.word_title
+    if converted.heading_title:
+        guesses.append(Guess("title", converted.heading_title, "from the first heading"))
+        return converted.heading_title
+    name = re.sub(r"[_\s]+", " ", source.stem).strip()
+    guesses.append(Guess("title", name, "from the file name (no title or heading in the document)"))
+    return name
+
+
+def _guess_kind(source: Path, title: str, guesses: list[Guess]) -> Kind:
+    said = f"{title} {source.stem}".lower()
+    if "procedure" in said:
+        guesses.append(Guess("kind", "procedure", "the title or file name says procedure"))
+        return Kind.PROCEDURE
+    guesses.append(Guess("kind", "policy", "no --kind given and the title does not say procedure"))
+    return Kind.POLICY
+
+
+def _document_id(
+    root: Path, handbook: Handbook, kind: Kind, title: str, options: ImportOptions, guesses: list[Guess]
+) -> str:
+    if options.doc_id:
+        if not re.match(ID_PATTERN, options.doc_id) or not options.doc_id.startswith(kind.prefix + "-"):
+            raise UsageError(f"--id {options.doc_id} is not a {kind.label.lower()} id ({kind.prefix}-AREA-NN)")
+        return options.doc_id
+    area, why = _area(handbook, title, options.area)
+    used = set(handbook.by_id) | {Path(p).stem for p in handbook.unreadable}
+    for number in range(1, 100):
+        doc_id = f"{kind.prefix}-{area}-{number:02d}"
+        taken = any((root / k.folder / f"{doc_id}.md").exists() for k in Kind)
+        if doc_id not in used and not taken:
+            guesses.append(Guess("id", doc_id, f"{why}; the first number not yet used"))
+            return doc_id
+    raise UsageError(f"every {kind.prefix}-{area}-NN id is taken; give one with --id")
+
+
+def _area(handbook: Handbook, title: str, given: str | None) -> tuple[str, str]:
+    """The area code whose name shares most words with the title."""
+    if given:
+        if not re.fullmatch(r"[A-Z]{2,4}", given):
+            raise UsageError(f"--area {given} is not an area code (2-4 capital letters)")
+        return given, f"area {given} as given"
+    words = _stems(title)
+    scored = [
+        (len(words & _stems(name)), code, name)
+        for code, name in handbook.config.areas.items() if code != "SOP"
+    ]
+    best = max(scored, default=(0, "", ""))
+    if best[0] > 0:
+        return best[1], f"area {best[1]} ({best[2]}) matches the title"
+    first = next((w for w in re.findall(r"[A-Za-z]+", title) if _stems(w)), "general")
+    code = first[:3].upper()
+    return code, f"no area in polisi.yml matches the title, so {code} from its first word (add it to areas)"
+
+
+def _stems(text: str) -> set[str]:
+    """Significant words cut to five letters, so "safeguard" meets "safeguarding"."""
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in {"policy", "procedure"}}
+
+
+def _place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> tuple[str, list[str]]:
+    """Move extracted pictures to ``<folder>/media/<ID>/`` and point the links there."""
+    body = converted.body
+    if converted.media_dir is None:
+        return body, []
+    destination = folder / "media" / doc_id
+    if destination.exists():
+        raise UsageError(f"{destination.relative_to(root).as_posix()} already exists; polisi import never overwrites")
+    pictures = sorted(p for p in converted.media_dir.rglob("*") if p.is_file())
+    destination.mkdir(parents=True)
+    moved = []
+    for picture in pictures:
+        shutil.copy2(picture, destination / picture.name)
+        staged = picture.relative_to(converted.workdir).as_posix()
+        body = body.replace(f"]({staged})", f"](media/{doc_id}/{picture.name})")
+        body = body.replace(f'src="{staged}"', f'src="media/{doc_id}/{picture.name}"')
+        moved.append((destination / picture.name).relative_to(root).as_posix())
+    return body, moved
+
+
+def _control_values(body: str) -> dict[str, str]:
+    """Owner and version from a document-control table or "Owner: ..." line, when the document has one."""
+    found: dict[str, str] = {}
+    for line in body.splitlines():
+        match = _CONTROL.match(line)
+        if not match:
+            continue
+        label, value = match.group("label").lower(), match.group("value").strip()
+        if "owner" in label and value and "owner" not in found:
+            found["owner"] = value
+        elif "version" in label and "version" not in found:
+            number = re.search(r"\d+(?:\.\d+)?", value)
+            if number:
+                text = number.group(0) if "." in number.group(0) else number.group(0) + ".0"
+                if re.match(VERSION_PATTERN, text):
+                    found["version"] = text
+    return found
+
+
+def _front_matter(
+    doc_id: str, title: str, version: str, owner: str, citations: list[str], kind: Kind, policy: str | None
+) -> str:
+    lines = ["---", f"id: {doc_id}", f"title: {_yaml_text(title)}", f'version: "{version}"', "status: draft",
+             f"owner: {_yaml_text(owner)}"]
+    if citations:
+        lines.append(f"legislation: [{', '.join(citations)}]")
+    if kind is Kind.PROCEDURE and policy:
+        lines.append(f"policy: {policy}")
+    lines.append("# For the policy lead to fill in before approval:")
+    lines.extend(f"# {key}:" for key in REVIEW_KEYS)
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_text(value: str) -> str:
+    """A YAML scalar that reads back as exactly ``value`` (JSON strings are valid YAML)."""
+    if _PLAIN_YAML.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(":"):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _unresolved(mentions: list[Mention], rel: str, first_body_line: int) -> list[str]:
+    return [
+        f"{rel}:{m.line + first_body_line - 1}: \"{m.text}\" not proposed: {m.reason}"
+        for m in mentions if m.clause_id is None
+    ]
+
+
+def _body_notes(body: str, kind: Kind, policy: str | None) -> list[str]:
+    notes = []
+    if "<table" in body:
+        notes.append("a table has merged cells or several paragraphs in a cell, so it was kept as HTML")
+    untitled = body.count("![](")
+    if untitled:
+        notes.append(f"{untitled} picture(s) without alt text; describe each for screen readers")
+    if kind is Kind.PROCEDURE:
+        notes.append(f"list it in the procedures of {policy}" if policy else
+                     "name the policy it belongs to (policy: POL-...) and list it in that policy's procedures")
+    return notes
+
+
+def import_folder(root: Path, folder: Path, options: ImportOptions) -> list[Imported | tuple[Path, PolisiError]]:
+    """Import every .docx in ``folder`` (not sub-folders), carrying on past files that fail."""
+    if options.doc_id:
+        raise UsageError("--id names one document; it cannot be used when importing a folder")
+    handbook = load_handbook(root)
+    results: list[Imported | tuple[Path, PolisiError]] = []
+    for source in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx" and not p.name.startswith("~$")):
+        try:
+            results.append(import_word(root, source, options, handbook))
+        except PolisiError as exc:
+            results.append((source, exc))
+    return results
