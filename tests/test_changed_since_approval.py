@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from gitbook import commit, document, git, init, polisi, small_handbook, write
 from polisi.check import check
 from polisi.history import load_history
 from polisi.model import load_handbook
+
+from .gitbook import commit, document, git, init, polisi, small_handbook, write
 
 SAF = "policies/POL-SAF-01.md"
 AS_OF = date(2026, 6, 1)

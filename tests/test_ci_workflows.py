@@ -13,8 +13,9 @@ import click
 import pytest
 import yaml
 
-from gitbook import polisi, small_handbook, write
 from polisi.cli import cli
+
+from .gitbook import polisi, small_handbook, write
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gitbook import commit, document, git, init, polisi, small_handbook, write
 from polisi.history import approval_tag, load_history
+
+from .gitbook import commit, document, git, init, polisi, small_handbook, write
 
 
 @pytest.fixture

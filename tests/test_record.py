@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gitbook import commit, document, git, init, polisi, small_handbook, write
+from .gitbook import commit, document, git, init, polisi, small_handbook, write
 
 SAF = "policies/POL-SAF-01.md"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitbook import commit, document, init, polisi, small_handbook, write
+from .gitbook import commit, document, init, polisi, small_handbook, write
 
 
 @pytest.fixture(scope="module")

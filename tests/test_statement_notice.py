@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gitbook import document, small_handbook, write
 from polisi.check import check
 from polisi.model import load_handbook
+
+from .gitbook import document, small_handbook, write
 
 SOP = "statement_of_purpose/SOP-01.md"
 
