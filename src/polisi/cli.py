@@ -10,13 +10,16 @@ import sys
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import PolisiError, UsageError
 from .output import FORMATS, format_report
+
+if TYPE_CHECKING:
+    from .pipeline import Checked
 
 
 class DateType(click.ParamType):
@@ -92,6 +95,47 @@ def build_all(path: Path, as_of: date | None) -> None:
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
+    _build_site(checked, _today(as_of), include_drafts=False)
+
+
+include_drafts_option = click.option(
+    "--include-drafts", is_flag=True,
+    help="Also publish draft and withdrawn documents, clearly marked (a preview for the policy lead).",
+)
+
+
+@build_group.command("site")
+@path_argument
+@as_of_option
+@include_drafts_option
+def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
+    """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
+    from .pipeline import load_checked
+
+    checked = load_checked(path, _today(as_of))
+    click.echo(format_report(checked.report, "text"))
+    _build_site(checked, _today(as_of), include_drafts)
+
+
+def _build_site(checked: Checked, as_of: date, include_drafts: bool) -> None:
+    from .history import load_history
+    from .render.site import render_site
+
+    built = render_site(checked, load_history(checked.handbook.root), as_of, include_drafts=include_drafts)
+    drafts = " (including drafts)" if built.include_drafts else ""
+    click.echo(f"site: {built.documents} documents{drafts} -> {built.path}")
+
+
+@cli.command("serve")
+@path_argument
+@as_of_option
+@include_drafts_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve_command(path: Path, as_of: date | None, include_drafts: bool, port: int) -> None:
+    """Preview the site at http://127.0.0.1:PORT/, rebuilding whenever a source file changes."""
+    from .render.site_serve import serve
+
+    serve(path, as_of, include_drafts=include_drafts, port=port, say=lambda line: click.echo(line, err=True))
 
 
 def main(argv: list[str] | None = None) -> None:
