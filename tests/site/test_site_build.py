@@ -5,7 +5,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from importlib import resources
 from pathlib import Path
 
@@ -191,3 +198,40 @@ def test_build_all_includes_the_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (root / "build/site/policies/POL-SAF-01.html").is_file()
     assert "site: 3 documents" in result.stdout
+
+
+def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "handbook")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "polisi", "serve", str(root), "--as-of", AS_OF.isoformat(), "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    url = f"http://127.0.0.1:{port}/procedures/PRO-SAF-01.html"
+
+    def page_once_it_has(text: str) -> str:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            try:
+                body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+                if text in body:
+                    return body
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"{text!r} never appeared at {url}")
+
+    try:
+        page_once_it_has("Responding to a safeguarding concern")
+        source = root / "procedures/PRO-SAF-01.md"
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "title: Responding to a safeguarding concern", "title: Acting on a safeguarding worry"), encoding="utf-8")
+        assert "Acting on a safeguarding worry" in page_once_it_has("Acting on a safeguarding worry")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
+    assert server.returncode in (0, 1)

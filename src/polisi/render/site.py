@@ -16,13 +16,14 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import BuildError
 from ..history import History
 from ..model import Handbook
 from ..pipeline import Checked
 from ..publish import replace_folder
-from .site_config import derive_site_config, read_site_config, write_site_config
+from .site_config import NavEntry, derive_site_config, read_site_config, write_site_config
 from .site_plan import ASSETS, SitePlan
 from .site_stage import stage_site
 
@@ -59,6 +60,7 @@ def render_site(
     plan = plan_site(checked, history, as_of, include_drafts)
     target = target or site_folder(plan.handbook)
     with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
+        out.chmod(0o755)  # a temporary folder is private; the site is for a web server to read
         config_path = write_staging(plan, Path(tmp), out)
         run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
     return SiteBuilt(target, len(plan.published), include_drafts)
@@ -67,20 +69,24 @@ def render_site(
 def write_staging(plan: SitePlan, staging: Path, site_dir: Path) -> Path:
     """Stage every page under ``staging/docs`` and write the MkDocs configuration beside it."""
     nav = stage_site(plan, staging / "docs")
+    config_path = staging / "mkdocs.yml"
+    write_site_config(site_config(plan, nav, staging / "docs", site_dir), config_path)
+    return config_path
+
+
+def site_config(plan: SitePlan, nav: list[NavEntry], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+    """The MkDocs configuration for staged pages in ``docs_dir``."""
     handbook = plan.handbook
-    config = derive_site_config(
+    return derive_site_config(
         read_site_config(handbook.root),
         site_name=handbook.config.service,
         language=handbook.config.language,
-        docs_dir=staging / "docs",
+        docs_dir=docs_dir,
         site_dir=site_dir,
         nav=nav,
         extra_css=[f"{ASSETS}/polisi.css"],
         extra_javascript=[f"{ASSETS}/review.js"],
     )
-    config_path = staging / "mkdocs.yml"
-    write_site_config(config, config_path)
-    return config_path
 
 
 def mkdocs_command(args: list[str]) -> list[str]:
