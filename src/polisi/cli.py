@@ -100,7 +100,7 @@ def build_all(path: Path, as_of: date | None) -> None:
 
 include_drafts_option = click.option(
     "--include-drafts", is_flag=True,
-    help="Also publish draft and withdrawn documents, clearly marked (a preview for the policy lead).",
+    help="Also publish drafts and withdrawn documents, marked as such (the policy lead's preview).",
 )
 
 
@@ -121,7 +121,8 @@ def _build_site(checked: Checked, as_of: date, include_drafts: bool) -> None:
     from .history import load_history
     from .render.site import render_site
 
-    built = render_site(checked, load_history(checked.handbook.root), as_of, include_drafts=include_drafts)
+    history = load_history(checked.handbook.root)
+    built = render_site(checked, history, as_of, include_drafts=include_drafts)
     drafts = " (including drafts)" if built.include_drafts else ""
     click.echo(f"site: {built.documents} documents{drafts} -> {built.path}")
 
@@ -135,7 +136,10 @@ def serve_command(path: Path, as_of: date | None, include_drafts: bool, port: in
     """Preview the site at http://127.0.0.1:PORT/, rebuilding whenever a source file changes."""
     from .render.site_serve import serve
 
-    serve(path, as_of, include_drafts=include_drafts, port=port, say=lambda line: click.echo(line, err=True))
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    serve(path, as_of, include_drafts=include_drafts, port=port, say=say)
 
 
 def main(argv: list[str] | None = None) -> None:

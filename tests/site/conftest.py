@@ -138,9 +138,15 @@ MINIMAL_PDF = (
 
 
 def _git(root: Path, *args: str, when: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-           "GIT_AUTHOR_NAME": "Policy Lead", "GIT_AUTHOR_EMAIL": "lead@example.org",
-           "GIT_COMMITTER_NAME": "Policy Lead", "GIT_COMMITTER_EMAIL": "lead@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "Policy Lead",
+        "GIT_AUTHOR_EMAIL": "lead@example.org",
+        "GIT_COMMITTER_NAME": "Policy Lead",
+        "GIT_COMMITTER_EMAIL": "lead@example.org",
+    }
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
@@ -155,7 +161,14 @@ def write_handbook(root: Path) -> Path:
     _git(root, "add", "-A", when="2026-02-01T10:00:00+00:00")
     _git(root, "commit", "-q", "-m", "First handbook", when="2026-02-01T10:00:00+00:00")
     (root / "policies/POL-SAF-01.md").write_text(FILES["policies/POL-SAF-01.md"], encoding="utf-8")
-    _git(root, "commit", "-q", "-am", "Safeguarding policy version 2.0 approved", when="2026-03-01T10:00:00+00:00")
+    _git(
+        root,
+        "commit",
+        "-q",
+        "-am",
+        "Safeguarding policy version 2.0 approved",
+        when="2026-03-01T10:00:00+00:00",
+    )
     (root / "build" / "pdf").mkdir(parents=True)
     (root / "build" / "pdf" / "POL-SAF-01.pdf").write_bytes(MINIMAL_PDF)
     return root
@@ -164,8 +177,14 @@ def write_handbook(root: Path) -> Path:
 def run_polisi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     src = Path(__file__).resolve().parents[2] / "src"
     env = {**os.environ, "PYTHONPATH": str(src)}
-    return subprocess.run([sys.executable, "-m", "polisi", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "polisi", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +199,9 @@ class BuiltSite:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = write_handbook(tmp_path_factory.mktemp("site") / "handbook")
-    preview = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat(), "--include-drafts")
+    preview = run_polisi(
+        "build", "site", str(root), "--as-of", AS_OF.isoformat(), "--include-drafts"
+    )
     assert preview.returncode == 0, preview.stderr
     preview_dir = root / "preview-site"
     (root / "build" / "site").rename(preview_dir)

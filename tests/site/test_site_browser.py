@@ -17,8 +17,13 @@ import pytest
 from conftest import SEARCH_TERM
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 BEFORE_REVIEW = datetime(2026, 6, 1, 9, 0)
@@ -30,7 +35,9 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -45,9 +52,13 @@ class Visit:
         self.browser = browser
 
     def open(
-        self, path: str, *, when: datetime | None = BEFORE_REVIEW, viewport: dict[str, int] = DESKTOP
+        self,
+        path: str,
+        *,
+        when: datetime | None = BEFORE_REVIEW,
+        viewport: dict[str, int] = DESKTOP,
     ) -> Page:
-        """Open a page in a fresh context; ``when`` is the reader's date (``None``: the real clock)."""
+        """Open a page in a fresh context; ``when`` is the reader's date (``None``: real clock)."""
         context = self.browser.new_context(viewport=viewport)
         self.contexts.append(context)
         context.route("**/*", self._guard)
@@ -119,7 +130,9 @@ def test_search_finds_a_procedure(visit: Visit, site_url: str) -> None:
     search = page.locator("input.md-search__input")
     search.click()
     search.press_sequentially(SEARCH_TERM, delay=30)
-    expect(page.locator(".md-search-result__meta")).to_have_text("1 matching document", timeout=10_000)
+    expect(page.locator(".md-search-result__meta")).to_have_text(
+        "1 matching document", timeout=10_000
+    )
     result = page.locator(".md-search-result__item a", has_text="Reporting a concern").first
     expect(result).to_contain_text(SEARCH_TERM)
     result.click()
@@ -138,11 +151,15 @@ def test_overdue_banner_appears_once_the_reader_is_past_the_review_date(visit: V
     expect(banner).to_contain_text("due for review on 1 March 2027")
     expect(page.locator(".polisi-panel .polisi-state")).to_have_text("Overdue")
     schedule = visit.open("review-schedule.html", when=AFTER_REVIEW)
-    expect(schedule.locator("tr", has_text="POL-SAF-01").locator(".polisi-state")).to_have_text("Overdue")
+    expect(schedule.locator("tr", has_text="POL-SAF-01").locator(".polisi-state")).to_have_text(
+        "Overdue"
+    )
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_screenshots_and_phone_width(visit: Visit, viewport: dict[str, int], tmp_path: Path) -> None:
+def test_screenshots_and_phone_width(
+    visit: Visit, viewport: dict[str, int], tmp_path: Path
+) -> None:
     for name in ("index", "policies/POL-SAF-01", "legal-basis"):
         page = visit.open(f"{name}.html", viewport=viewport)
         shot = tmp_path / f"{name.replace('/', '_')}-{viewport['width']}.png"
@@ -152,20 +169,26 @@ def test_screenshots_and_phone_width(visit: Visit, viewport: dict[str, int], tmp
         assert overflow <= 0, f"{name} scrolls sideways at {viewport['width']}px"
     page = visit.open("policies/POL-SAF-01.html", viewport=viewport)
     panel = page.locator(".polisi-panel").bounding_box()
-    assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= viewport["width"]
+    assert (
+        panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= viewport["width"]
+    )
 
 
 @pytest.mark.parametrize(
-    "path", ["index.html", "policies/POL-SAF-01.html", "procedures/PRO-SAF-01.html", "legal-basis.html"]
+    "path",
+    ["index.html", "policies/POL-SAF-01.html", "procedures/PRO-SAF-01.html", "legal-basis.html"],
 )
 def test_accessibility_wcag_22_aa(visit: Visit, path: str) -> None:
     axe = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
     page = visit.open(path)
     page.evaluate(axe)
-    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
     assert results["passes"], "axe ran no checks"

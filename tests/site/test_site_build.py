@@ -1,4 +1,4 @@
-"""The staff site as built files: pages, panel, drafts, register, schedule, offline safety, failures."""
+"""The staff site as built files: pages, panel, drafts, registers, offline safety, failures."""
 
 from __future__ import annotations
 
@@ -48,8 +48,16 @@ def test_mkdocs_yml_renders_markdown_like_the_pdf_and_word() -> None:
 
 def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) -> None:
     site = built_site.staff
-    for page in ("index", "statement_of_purpose/SOP-01", "policies/POL-SAF-01", "procedures/PRO-SAF-01",
-                 "legal-basis", "review-schedule", "policies/index", "procedures/index"):
+    for page in (
+        "index",
+        "statement_of_purpose/SOP-01",
+        "policies/POL-SAF-01",
+        "procedures/PRO-SAF-01",
+        "legal-basis",
+        "review-schedule",
+        "policies/index",
+        "procedures/index",
+    ):
         assert (site / f"{page}.html").is_file(), page
     assert not (site / "procedures/PRO-SAF-02.html").exists()
     assert not (site / "policies/POL-WB-01.html").exists()
@@ -63,17 +71,28 @@ def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) ->
 
 def test_document_panel(built_site: BuiltSite) -> None:
     page = _text(built_site.staff / "policies/POL-SAF-01.html")
-    panel = page[page.index('class="polisi-panel"'):page.index("</section>")]
+    panel = page[page.index('class="polisi-panel"') : page.index("</section>")]
     facts = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel))
-    for expected in ("Reference POL-SAF-01", "Version 2.0", "Status Approved", "Owner Registered Manager",
-                     "Approved by Responsible Individual", "Approved on 1 March 2026",
-                     "Next review 1 March 2027 In date", "Procedures PRO-SAF-01 Responding to a safeguarding concern"):
+    for expected in (
+        "Reference POL-SAF-01",
+        "Version 2.0",
+        "Status Approved",
+        "Owner Registered Manager",
+        "Approved by Responsible Individual",
+        "Approved on 1 March 2026",
+        "Next review 1 March 2027 In date",
+        "Procedures PRO-SAF-01 Responding to a safeguarding concern",
+    ):
         assert expected in facts
     assert 'data-review-due="2027-03-01"' in panel
     catalogue, _ = load_catalogue()
-    for label, clause_id in (("Legislation", "SPRI-2017:reg-27"), ("Legislation", "SSWBA-2014:s-130"),
-                             ("Statutory guidance", "SG-SPRI-2019:reg-27"), ("Code of Practice", "CoPP-W-2026"),
-                             ("Guidance", "WSP:chi-s2")):
+    for label, clause_id in (
+        ("Legislation", "SPRI-2017:reg-27"),
+        ("Legislation", "SSWBA-2014:s-130"),
+        ("Statutory guidance", "SG-SPRI-2019:reg-27"),
+        ("Code of Practice", "CoPP-W-2026"),
+        ("Guidance", "WSP:chi-s2"),
+    ):
         clause = catalogue.get(clause_id)
         assert clause is not None
         assert f'href="{clause.url}"' in panel
@@ -82,8 +101,10 @@ def test_document_panel(built_site: BuiltSite) -> None:
             assert clause.title in panel
     assert '<a href="../pdf/POL-SAF-01.pdf" download>' in panel
     assert (built_site.staff / "pdf/POL-SAF-01.pdf").read_bytes().startswith(b"%PDF")
-    history = page[page.index('id="revision-history"'):]
-    assert history.index("Safeguarding policy version 2.0 approved") < history.index("First handbook")
+    history = page[page.index('id="revision-history"') :]
+    assert history.index("Safeguarding policy version 2.0 approved") < history.index(
+        "First handbook"
+    )
     assert "1 March 2026" in history and "Policy Lead" in history
     procedure = _text(built_site.staff / "procedures/PRO-SAF-01.html")
     assert re.search(r"<dt>Policy</dt><dd>.*?href=\"../policies/POL-SAF-01.html\"", procedure)
@@ -101,7 +122,7 @@ def test_preview_build_marks_drafts_and_withdrawn(built_site: BuiltSite) -> None
     nav = _text(site / "index.html")
     assert "PRO-SAF-02 Allegations against staff (draft)" in nav
     schedule = _text(site / "review-schedule.html")
-    drafts = schedule[schedule.index('id="drafts"'):schedule.index('id="withdrawn"')]
+    drafts = schedule[schedule.index('id="drafts"') : schedule.index('id="withdrawn"')]
     assert "PRO-SAF-02" in drafts and "PRO-SAF-01" not in drafts
 
 
@@ -110,19 +131,19 @@ def test_legal_basis_register_lists_every_clause(built_site: BuiltSite) -> None:
     catalogue, _ = load_catalogue()
     for clause_id in catalogue.clauses:
         assert f"<code>{clause_id}</code>" in page, clause_id
-    row = page[page.index("<code>SPRI-2017:reg-27</code>"):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index("<code>SPRI-2017:reg-27</code>") :]
+    row = row[: row.index("</tr>")]
     assert "POL-SAF-01" in row and "PRO-SAF-01" in row and "SOP-01" in row
-    uncited = page[page.index('id="clauses-no-document-cites"'):]
+    uncited = page[page.index('id="clauses-no-document-cites"') :]
     assert "SI 2017/1264 reg 64</a>" in uncited
     assert "SI 2017/1264 reg 27</a>" not in uncited
 
 
 def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:
     schedule = _text(built_site.staff / "review-schedule.html")
-    in_date = schedule[schedule.index('id="in-date"'):]
+    in_date = schedule[schedule.index('id="in-date"') :]
     assert "POL-SAF-01" in in_date and "PRO-SAF-01" in in_date
-    due_soon = schedule[schedule.index('id="due-soon"'):schedule.index('id="in-date"')]
+    due_soon = schedule[schedule.index('id="due-soon"') : schedule.index('id="in-date"')]
     assert "PRO-SAF-01" not in due_soon
     home = _text(built_site.staff / "index.html")
     assert "Example family centre" in home and "Example Care Ltd" in home
@@ -135,7 +156,9 @@ def test_site_references_nothing_outside_itself(built_site: BuiltSite) -> None:
     namespace name; Material's own scripts and styles are shipped unchanged (the browser test
     proves they fetch nothing outside the site)."""
     catalogue, _ = load_catalogue()
-    content = {c.url for c in catalogue.clauses.values()} | {i.url for i in catalogue.instruments.values()}
+    content = {c.url for c in catalogue.clauses.values()} | {
+        i.url for i in catalogue.instruments.values()
+    }
     material = Path(str(resources.files("material") / "templates"))
     for site in (built_site.staff, built_site.preview):
         scanned = 0
@@ -163,8 +186,11 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     site = root / "build" / "site"
 
     def fingerprint() -> dict[str, str]:
-        return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in site.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in site.rglob("*")
+            if p.is_file()
+        }
 
     before = fingerprint()
     policy = root / "policies/POL-SAF-01.md"
@@ -186,7 +212,9 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     assert fingerprint() == before
     assert not [p for p in site.parent.iterdir() if p.name.startswith(".site-")]
 
-    (root / "mkdocs.yml").write_text("theme:\n  name: material\nplugins:\n  - offline\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "theme:\n  name: material\nplugins:\n  - offline\n", encoding="utf-8"
+    )
     result = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
     assert result.returncode == 1 and "'offline' plugin" in result.stderr
     assert fingerprint() == before
@@ -207,8 +235,21 @@ def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "polisi", "serve", str(root), "--as-of", AS_OF.isoformat(), "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "polisi",
+            "serve",
+            str(root),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}/procedures/PRO-SAF-01.html"
 
@@ -228,9 +269,16 @@ def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
     try:
         page_once_it_has("Responding to a safeguarding concern")
         source = root / "procedures/PRO-SAF-01.md"
-        source.write_text(source.read_text(encoding="utf-8").replace(
-            "title: Responding to a safeguarding concern", "title: Acting on a safeguarding worry"), encoding="utf-8")
-        assert "Acting on a safeguarding worry" in page_once_it_has("Acting on a safeguarding worry")
+        source.write_text(
+            source.read_text(encoding="utf-8").replace(
+                "title: Responding to a safeguarding concern",
+                "title: Acting on a safeguarding worry",
+            ),
+            encoding="utf-8",
+        )
+        assert "Acting on a safeguarding worry" in page_once_it_has(
+            "Acting on a safeguarding worry"
+        )
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)

@@ -43,7 +43,9 @@ def site_folder(handbook: Handbook) -> Path:
     return handbook.root / handbook.config.build_dir / "site"
 
 
-def plan_site(checked: Checked, history: History, as_of: date, include_drafts: bool = False) -> SitePlan:
+def plan_site(
+    checked: Checked, history: History, as_of: date, include_drafts: bool = False
+) -> SitePlan:
     """Decide what the site holds, including the signed PDFs and bundle already built."""
     handbook = checked.handbook
     build = handbook.root / handbook.config.build_dir
@@ -54,9 +56,14 @@ def plan_site(checked: Checked, history: History, as_of: date, include_drafts: b
 
 
 def render_site(
-    checked: Checked, history: History, as_of: date, *, include_drafts: bool = False, target: Path | None = None
+    checked: Checked,
+    history: History,
+    as_of: date,
+    *,
+    include_drafts: bool = False,
+    target: Path | None = None,
 ) -> SiteBuilt:
-    """Build the site into ``target`` (default ``build/site``); raise :class:`BuildError` on failure."""
+    """Build the site into ``target`` (default ``build/site``); :class:`BuildError` on failure."""
     plan = plan_site(checked, history, as_of, include_drafts)
     target = target or site_folder(plan.handbook)
     with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
@@ -74,7 +81,9 @@ def write_staging(plan: SitePlan, staging: Path, site_dir: Path) -> Path:
     return config_path
 
 
-def site_config(plan: SitePlan, nav: list[NavEntry], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+def site_config(
+    plan: SitePlan, nav: list[NavEntry], docs_dir: Path, site_dir: Path
+) -> dict[str, Any]:
     """The MkDocs configuration for staged pages in ``docs_dir``."""
     handbook = plan.handbook
     return derive_site_config(
@@ -99,7 +108,7 @@ def mkdocs_environment() -> dict[str, str]:
 
 
 def run_mkdocs(args: list[str]) -> None:
-    """Run MkDocs to completion; its first warning or error becomes a one-line :class:`BuildError`."""
+    """Run MkDocs; its first warning or error becomes a one-line :class:`BuildError`."""
     result = subprocess.run(
         mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
     )

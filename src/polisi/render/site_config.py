@@ -29,7 +29,9 @@ def read_site_config(root: Path) -> dict[str, Any]:
     if path.is_file():
         text, name = path.read_text(encoding="utf-8"), CONFIG_FILE
     else:
-        text = (resources.files("polisi.render") / "templates" / "site" / CONFIG_FILE).read_text("utf-8")
+        text = (resources.files("polisi.render") / "templates" / "site" / CONFIG_FILE).read_text(
+            "utf-8"
+        )
         name = "polisi's default mkdocs.yml"
     try:
         data = yaml.safe_load(text) or {}
@@ -42,7 +44,7 @@ def read_site_config(root: Path) -> dict[str, Any]:
     for plugin in _plugin_names(data.get("plugins", [])):
         if plugin in FORBIDDEN_PLUGINS:
             raise BuildError(
-                f"{name}: error: SITE_CONFIG the '{plugin}' plugin fetches or injects outside URLs; "
+                f"{name}: error: SITE_CONFIG the '{plugin}' plugin reaches outside the site; "
                 "remove it (the site must work offline)"
             )
     return data

@@ -26,7 +26,11 @@ CITATION_LABELS = {
     "guidance": "Guidance",
 }
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
-STATE_LABELS = {ReviewState.OVERDUE: "Overdue", ReviewState.DUE: "Due soon", ReviewState.IN_DATE: "In date"}
+STATE_LABELS = {
+    ReviewState.OVERDUE: "Overdue",
+    ReviewState.DUE: "Due soon",
+    ReviewState.IN_DATE: "In date",
+}
 
 HOME = "index.md"
 REGISTER = "legal-basis.md"
@@ -68,7 +72,7 @@ class SitePlan:
 
     @cached_property
     def published(self) -> tuple[Document, ...]:
-        """Approved documents, plus drafts and withdrawn ones in a preview build, in reading order."""
+        """Approved documents (and drafts and withdrawn ones in a preview), in reading order."""
         order = {Kind.STATEMENT: 0, Kind.POLICY: 1, Kind.PROCEDURE: 2}
         docs = [d for d in self.handbook if d.approved or self.include_drafts]
         return tuple(sorted(docs, key=lambda d: (order[d.kind], d.id)))
@@ -87,7 +91,9 @@ class SitePlan:
             if doc.kind is not Kind.STATEMENT:
                 codes.setdefault(doc.area, []).append(doc)
         configured = list(self.handbook.config.areas)
-        ordered = sorted(codes, key=lambda c: (configured.index(c) if c in configured else len(configured), c))
+        ordered = sorted(
+            codes, key=lambda c: (configured.index(c) if c in configured else len(configured), c)
+        )
         return [(code, self.handbook.area_name(code), codes[code]) for code in ordered]
 
     def page(self, doc: Document) -> str:
@@ -104,7 +110,11 @@ class SitePlan:
         """The clauses a document cites, grouped under the front-matter key that cites them."""
         groups = []
         for key in CITATION_KEYS:
-            found = [Citation(key, c) for cid in getattr(doc.meta, key) if (c := self.handbook.catalogue.get(cid))]
+            found = [
+                Citation(key, c)
+                for cid in getattr(doc.meta, key)
+                if (c := self.handbook.catalogue.get(cid))
+            ]
             if found:
                 groups.append((CITATION_LABELS[key], found))
         return groups
@@ -140,7 +150,10 @@ class SitePlan:
         """Published documents under Overdue, Due soon, In date, then Drafts and Withdrawn."""
         for state in (ReviewState.OVERDUE, ReviewState.DUE, ReviewState.IN_DATE):
             docs = [d for d in self.published if d.approved and self.review_state(d) is state]
-            yield STATE_LABELS[state], sorted(docs, key=lambda d: (d.next_review or self.as_of, d.id))
+            yield (
+                STATE_LABELS[state],
+                sorted(docs, key=lambda d: (d.next_review or self.as_of, d.id)),
+            )
         for status, label in (("draft", "Drafts"), ("withdrawn", "Withdrawn")):
             if self.include_drafts:
                 yield label, [d for d in self.published if d.status == status]

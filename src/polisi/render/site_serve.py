@@ -59,7 +59,15 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
         observer.schedule(Handler(), str(watched), recursive=True)
         observer.start()
         process = subprocess.Popen(
-            mkdocs_command(["serve", "--config-file", str(live / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"]),
+            mkdocs_command(
+                [
+                    "serve",
+                    "--config-file",
+                    str(live / "mkdocs.yml"),
+                    "--dev-addr",
+                    f"127.0.0.1:{port}",
+                ]
+            ),
             env=mkdocs_environment(),
         )
         say(f"polisi: previewing {root} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")

@@ -42,7 +42,10 @@ def stage_site(plan: SitePlan, docs: Path) -> list[NavEntry]:
     for doc in plan.published:
         body = _staged_body(plan, doc, docs)
         _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body))
-    for kind, folder_page in ((Kind.POLICY, "policies/index.md"), (Kind.PROCEDURE, "procedures/index.md")):
+    for kind, folder_page in (
+        (Kind.POLICY, "policies/index.md"),
+        (Kind.PROCEDURE, "procedures/index.md"),
+    ):
         _write(env, plan, docs, folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
     for doc_id in sorted(plan.linked_unpublished):
         target = plan.handbook.get(doc_id)
@@ -62,7 +65,9 @@ def navigation(plan: SitePlan) -> list[NavEntry]:
     if statement:
         nav.append({nav_title(statement[0]): plan.page(statement[0])})
     nav += [{"All policies": "policies/index.md"}, {"All procedures": "procedures/index.md"}]
-    by_area = [{name: [{nav_title(d): plan.page(d)} for d in docs]} for _, name, docs in plan.areas()]
+    by_area = [
+        {name: [{nav_title(d): plan.page(d)} for d in docs]} for _, name, docs in plan.areas()
+    ]
     if by_area:
         nav.append({"By area": by_area})
     nav += [{"Legal basis register": REGISTER}, {"Review schedule": SCHEDULE}]
@@ -91,7 +96,9 @@ def _environment() -> Environment:
     return env
 
 
-def _write(env: Environment, plan: SitePlan, docs: Path, page: str, template: str, **context: Any) -> None:
+def _write(
+    env: Environment, plan: SitePlan, docs: Path, page: str, template: str, **context: Any
+) -> None:
     def url(target: str) -> str:
         return plan.url(target, page)
 
@@ -119,12 +126,12 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         plan.linked_unpublished.add(target.id)
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", folder or ".")
         line, start = lines[link.line - 1], link.column - 1
-        lines[link.line - 1] = line[:start] + new + line[start + len(link.target):]
+        lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
     return "".join(lines)
 
 
 def _copy_linked_file(root: Path, resolved: str, docs: Path) -> None:
-    """Copy an image or attachment a body links to, keeping its path; nothing outside the handbook."""
+    """Copy an image or attachment a body links to, at the same path; never from outside."""
     if resolved.startswith("../") or resolved.endswith(".md"):
         return
     source = root / resolved
@@ -148,5 +155,6 @@ def _copy_outputs(plan: SitePlan, docs: Path) -> None:
         shutil.copy2(build / "pdf" / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
     if plan.bundle:
         (docs / "bundle").mkdir(exist_ok=True)
-        shutil.copy2(build / "bundle" / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf")
-
+        shutil.copy2(
+            build / "bundle" / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf"
+        )
