@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import SEARCH_TERM
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from site_handbook import SEARCH_TERM
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

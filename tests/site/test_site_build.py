@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from conftest import AS_OF, BuiltSite, run_polisi, write_handbook
+from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
 
 from polisi.catalogue import load_catalogue
 from polisi.render.markdown import EXTENSIONS
