@@ -99,6 +99,7 @@ def build_all(path: Path, as_of: date | None) -> None:
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
+    _build_site(checked, _today(as_of), include_drafts=False)
     _build_word_copies(checked, ())
 
 
@@ -163,6 +164,50 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
     failed = sum(not isinstance(r, Imported) for r in results)
     click.echo(f"{len(results) - failed} of {len(results)} Word files imported. {BEFORE_APPROVAL}")
     sys.exit(1 if failed else 0)
+
+
+include_drafts_option = click.option(
+    "--include-drafts", is_flag=True,
+    help="Also publish drafts and withdrawn documents, marked as such (the policy lead's preview).",
+)
+
+
+@build_group.command("site")
+@path_argument
+@as_of_option
+@include_drafts_option
+def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
+    """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
+    from .pipeline import load_checked
+
+    checked = load_checked(path, _today(as_of))
+    click.echo(format_report(checked.report, "text"))
+    _build_site(checked, _today(as_of), include_drafts)
+
+
+def _build_site(checked: Checked, as_of: date, include_drafts: bool) -> None:
+    from .history import load_history
+    from .render.site import render_site
+
+    history = load_history(checked.handbook.root)
+    built = render_site(checked, history, as_of, include_drafts=include_drafts)
+    drafts = " (including drafts)" if built.include_drafts else ""
+    click.echo(f"site: {built.documents} documents{drafts} -> {built.path}")
+
+
+@cli.command("serve")
+@path_argument
+@as_of_option
+@include_drafts_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve_command(path: Path, as_of: date | None, include_drafts: bool, port: int) -> None:
+    """Preview the site at http://127.0.0.1:PORT/, rebuilding whenever a source file changes."""
+    from .render.site_serve import serve
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    serve(path, as_of, include_drafts=include_drafts, port=port, say=say)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,126 @@
+"""The staff intranet site: stage the pages as Markdown, then run MkDocs on them.
+
+The only module that runs MkDocs, and only as a subprocess on a staging folder,
+so the site step stays portable (no MkDocs plugin or hook of ours) and an
+MkDocs failure cannot take polisi down with it. The site is written through
+``replace_folder``: a failed build leaves the previous ``build/site/`` as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError
+from ..history import History
+from ..model import Handbook
+from ..pipeline import Checked
+from ..publish import replace_folder
+from .site_config import NavEntry, derive_site_config, read_site_config, write_site_config
+from .site_plan import ASSETS, SitePlan
+from .site_stage import stage_site
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class SiteBuilt:
+    """What a site build produced, for the command to report."""
+
+    path: Path
+    documents: int
+    include_drafts: bool
+
+
+def site_folder(handbook: Handbook) -> Path:
+    return handbook.root / handbook.config.build_dir / "site"
+
+
+def plan_site(
+    checked: Checked, history: History, as_of: date, include_drafts: bool = False
+) -> SitePlan:
+    """Decide what the site holds, including the signed PDFs and bundle already built."""
+    handbook = checked.handbook
+    build = handbook.root / handbook.config.build_dir
+    probe = SitePlan(handbook, history, as_of, include_drafts)
+    pdfs = frozenset(d.id for d in probe.published if (build / "pdf" / f"{d.id}.pdf").is_file())
+    bundle = (build / "bundle" / "inspector-bundle.pdf").is_file()
+    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle)
+
+
+def render_site(
+    checked: Checked,
+    history: History,
+    as_of: date,
+    *,
+    include_drafts: bool = False,
+    target: Path | None = None,
+) -> SiteBuilt:
+    """Build the site into ``target`` (default ``build/site``); :class:`BuildError` on failure."""
+    plan = plan_site(checked, history, as_of, include_drafts)
+    target = target or site_folder(plan.handbook)
+    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
+        out.chmod(0o755)  # a temporary folder is private; the site is for a web server to read
+        config_path = write_staging(plan, Path(tmp), out)
+        run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
+    return SiteBuilt(target, len(plan.published), include_drafts)
+
+
+def write_staging(plan: SitePlan, staging: Path, site_dir: Path) -> Path:
+    """Stage every page under ``staging/docs`` and write the MkDocs configuration beside it."""
+    nav = stage_site(plan, staging / "docs")
+    config_path = staging / "mkdocs.yml"
+    write_site_config(site_config(plan, nav, staging / "docs", site_dir), config_path)
+    return config_path
+
+
+def site_config(
+    plan: SitePlan, nav: list[NavEntry], docs_dir: Path, site_dir: Path
+) -> dict[str, Any]:
+    """The MkDocs configuration for staged pages in ``docs_dir``."""
+    handbook = plan.handbook
+    return derive_site_config(
+        read_site_config(handbook.root),
+        site_name=handbook.config.service,
+        language=handbook.config.language,
+        docs_dir=docs_dir,
+        site_dir=site_dir,
+        nav=nav,
+        extra_css=[f"{ASSETS}/polisi.css"],
+        extra_javascript=[f"{ASSETS}/review.js"],
+    )
+
+
+def mkdocs_command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args]
+
+
+def mkdocs_environment() -> dict[str, str]:
+    """The environment for MkDocs, without Material's end-of-life banner on every build."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run_mkdocs(args: list[str]) -> None:
+    """Run MkDocs; its first warning or error becomes a one-line :class:`BuildError`."""
+    result = subprocess.run(
+        mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
+    )
+    if result.returncode != 0:
+        raise BuildError(f"site not built: MkDocs: {first_problem(result.stderr + result.stdout)}")
+
+
+def first_problem(output: str) -> str:
+    """The first WARNING or ERROR line MkDocs printed, without colour codes."""
+    lines = [_ANSI.sub("", line).strip() for line in output.splitlines()]
+    for line in lines:
+        if line.startswith(("ERROR", "WARNING")):
+            return re.sub(r"\s+", " ", line.split("-", 1)[-1].strip())
+    meaningful = [line for line in lines if line]
+    return meaningful[-1] if meaningful else "it failed without saying why"

@@ -1,0 +1,173 @@
+"""What the staff site holds and where each page lives, before anything is written.
+
+The plan answers the questions every page template asks: which documents are
+published, where a page is and how to link to it from another page, what a
+document cites, and how its review stands on the build date.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from ..catalogue import Clause, InstrumentKind
+from ..history import History, Revision
+from ..model import Document, Handbook, Kind
+from ..reviews import ReviewState
+from ..schema import CITATION_KEYS
+
+CITATION_LABELS = {
+    "legislation": "Legislation",
+    "statutory_guidance": "Statutory guidance",
+    "code_of_practice": "Code of Practice",
+    "guidance": "Guidance",
+}
+KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
+STATE_LABELS = {
+    ReviewState.OVERDUE: "Overdue",
+    ReviewState.DUE: "Due soon",
+    ReviewState.IN_DATE: "In date",
+}
+
+HOME = "index.md"
+REGISTER = "legal-basis.md"
+SCHEDULE = "review-schedule.md"
+UNPUBLISHED = "unpublished"
+ASSETS = "assets/polisi"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One clause a document cites, as the panel shows it."""
+
+    key: str
+    clause: Clause
+
+    @property
+    def label(self) -> str:
+        return clause_label(self.clause)
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Everything the page templates need, computed once per build."""
+
+    handbook: Handbook
+    history: History
+    as_of: date
+    include_drafts: bool = False
+    pdfs: frozenset[str] = frozenset()
+    """Ids of documents with a signed PDF to copy into the site."""
+    bundle: bool = False
+    """Whether the inspector bundle exists and is copied into the site."""
+    linked_unpublished: set[str] = field(default_factory=set)
+    """Ids of unpublished documents that a published one links to (filled while staging)."""
+
+    @property
+    def warning_days(self) -> int:
+        return self.handbook.config.review.warning_days
+
+    @cached_property
+    def published(self) -> tuple[Document, ...]:
+        """Approved documents (and drafts and withdrawn ones in a preview), in reading order."""
+        order = {Kind.STATEMENT: 0, Kind.POLICY: 1, Kind.PROCEDURE: 2}
+        docs = [d for d in self.handbook if d.approved or self.include_drafts]
+        return tuple(sorted(docs, key=lambda d: (order[d.kind], d.id)))
+
+    @cached_property
+    def published_ids(self) -> frozenset[str]:
+        return frozenset(d.id for d in self.published)
+
+    def of_kind(self, kind: Kind) -> list[Document]:
+        return [d for d in self.published if d.kind is kind]
+
+    def areas(self) -> list[tuple[str, str, list[Document]]]:
+        """(code, name, documents) for every area with a published policy or procedure."""
+        codes: dict[str, list[Document]] = {}
+        for doc in self.published:
+            if doc.kind is not Kind.STATEMENT:
+                codes.setdefault(doc.area, []).append(doc)
+        configured = list(self.handbook.config.areas)
+        ordered = sorted(
+            codes, key=lambda c: (configured.index(c) if c in configured else len(configured), c)
+        )
+        return [(code, self.handbook.area_name(code), codes[code]) for code in ordered]
+
+    def page(self, doc: Document) -> str:
+        """The staged Markdown path of a document page: the same path as in the handbook."""
+        return doc.path
+
+    def url(self, target: str, from_page: str) -> str:
+        """Relative URL from one staged page to a staged page or file."""
+        if target.endswith(".md"):
+            target = target[:-3] + ".html"
+        return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+    def citations(self, doc: Document) -> list[tuple[str, list[Citation]]]:
+        """The clauses a document cites, grouped under the front-matter key that cites them."""
+        groups = []
+        for key in CITATION_KEYS:
+            found = [
+                Citation(key, c)
+                for cid in getattr(doc.meta, key)
+                if (c := self.handbook.catalogue.get(cid))
+            ]
+            if found:
+                groups.append((CITATION_LABELS[key], found))
+        return groups
+
+    @cached_property
+    def citing(self) -> dict[str, list[Document]]:
+        """Clause id -> the published documents that cite it."""
+        found: dict[str, list[Document]] = {}
+        for doc in self.published:
+            for key in CITATION_KEYS:
+                for cid in getattr(doc.meta, key):
+                    found.setdefault(cid, []).append(doc)
+        return found
+
+    def related(self, doc: Document) -> tuple[str, list[Document]] | None:
+        """A policy's published procedures, or a procedure's parent policy."""
+        if doc.kind is Kind.POLICY:
+            procs = [p for p in self.handbook.procedures_of(doc) if p.id in self.published_ids]
+            return ("Procedures", procs) if procs else None
+        parent = self.handbook.get(doc.meta.policy) if doc.meta.policy else None
+        if parent is not None and parent.id in self.published_ids:
+            return ("Policy", [parent])
+        return None
+
+    def revisions(self, doc: Document) -> tuple[Revision, ...]:
+        return self.history.of(doc.path)
+
+    def review_state(self, doc: Document) -> ReviewState | None:
+        status = doc.review(self.as_of, self.warning_days)
+        return status.state if status else None
+
+    def schedule(self) -> Iterator[tuple[str, list[Document]]]:
+        """Published documents under Overdue, Due soon, In date, then Drafts and Withdrawn."""
+        for state in (ReviewState.OVERDUE, ReviewState.DUE, ReviewState.IN_DATE):
+            docs = [d for d in self.published if d.approved and self.review_state(d) is state]
+            yield (
+                STATE_LABELS[state],
+                sorted(docs, key=lambda d: (d.next_review or self.as_of, d.id)),
+            )
+        for status, label in (("draft", "Drafts"), ("withdrawn", "Withdrawn")):
+            if self.include_drafts:
+                yield label, [d for d in self.published if d.status == status]
+
+    def review_counts(self) -> dict[str, int]:
+        return {label: len(docs) for label, docs in self.schedule()}
+
+
+def clause_label(clause: Clause) -> str:
+    """``SI 2017/1264 reg 27``, or the instrument's name when the whole instrument is cited."""
+    if not clause.locator:
+        return clause.instrument.label
+    return f"{clause.instrument.label} {clause.locator.replace('-', ' ')}"
+
+
+def long_date(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""

@@ -1,0 +1,141 @@
+"""``polisi serve``: a live preview of the site that rebuilds when a source file changes.
+
+MkDocs' own development server serves a staging folder and reloads the
+browser; polisi watches the handbook (with watchdog) and re-stages the pages
+whenever a document, ``polisi.yml``, ``mkdocs.yml`` or a reference file
+changes. A change that fails the checks is reported and the preview keeps
+showing the last good version.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from types import FrameType
+
+from ..errors import PolisiError
+from ..history import load_history
+from ..output import format_report
+from ..pipeline import load_checked
+from .site import mkdocs_command, mkdocs_environment, plan_site, site_config
+from .site_config import write_site_config
+from .site_stage import stage_site
+
+Say = Callable[[str], None]
+DEBOUNCE_SECONDS = 0.3
+IGNORED_PARTS = frozenset({".git", "__pycache__", ".venv", "node_modules"})
+
+
+def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, say: Say) -> None:
+    """Serve the preview on 127.0.0.1:``port`` until interrupted."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    live = Path(tempfile.mkdtemp(prefix="polisi-serve-"))
+    changed = threading.Event()
+    ignored = IGNORED_PARTS | {build_dir_name(root)}
+    watched = root.resolve()
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            try:
+                parts = Path(str(event.src_path)).relative_to(watched).parts
+            except ValueError:
+                return
+            if not ignored & set(parts):
+                changed.set()
+
+    observer = Observer()
+    process: subprocess.Popen[bytes] | None = None
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        restage(root, as_of, include_drafts, live)
+        observer.schedule(Handler(), str(watched), recursive=True)
+        observer.start()
+        process = subprocess.Popen(
+            mkdocs_command(
+                [
+                    "serve",
+                    "--config-file",
+                    str(live / "mkdocs.yml"),
+                    "--dev-addr",
+                    f"127.0.0.1:{port}",
+                ]
+            ),
+            env=mkdocs_environment(),
+        )
+        say(f"polisi: previewing {root} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        while process.poll() is None:
+            if not changed.wait(0.5):
+                continue
+            threading.Event().wait(DEBOUNCE_SECONDS)
+            changed.clear()
+            try:
+                restage(root, as_of, include_drafts, live)
+                say("polisi: source changed; preview rebuilt")
+            except PolisiError as exc:
+                report = getattr(exc, "report", None)
+                if report is not None:
+                    say(format_report(report, "text"))
+                say(f"polisi: error: {exc} (the preview still shows the last good version)")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+        if observer.is_alive():
+            observer.stop()
+            observer.join()
+        shutil.rmtree(live, ignore_errors=True)
+
+
+def build_dir_name(root: Path) -> str:
+    """The build folder's name, so that writing outputs does not trigger a rebuild."""
+    from ..config import load_config
+
+    return Path(load_config(root).build_dir).parts[0]
+
+
+def restage(root: Path, as_of: date | None, include_drafts: bool, live: Path) -> None:
+    """Check and stage the handbook afresh, then bring ``live`` up to date file by file."""
+    day = as_of or date.today()
+    checked = load_checked(root, day)
+    plan = plan_site(checked, load_history(root), day, include_drafts)
+    with tempfile.TemporaryDirectory(prefix="polisi-stage-") as fresh:
+        nav = stage_site(plan, Path(fresh) / "docs")
+        _sync(Path(fresh) / "docs", live / "docs")
+    config_path = live / "mkdocs.yml"
+    new_config = live / "mkdocs.yml.new"
+    write_site_config(site_config(plan, nav, live / "docs", live / "site"), new_config)
+    if config_path.is_file() and config_path.read_bytes() == new_config.read_bytes():
+        new_config.unlink()
+    else:
+        new_config.replace(config_path)
+
+
+def _sync(source: Path, target: Path) -> None:
+    """Make ``target`` hold exactly ``source``'s files, touching only those that differ,
+    so MkDocs' watcher rebuilds once and only for real changes."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    for rel in wanted:
+        new, old = source / rel, target / rel
+        if not old.is_file() or old.read_bytes() != new.read_bytes():
+            old.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(new, old)
+    for old in sorted(target.rglob("*"), reverse=True):
+        rel = old.relative_to(target)
+        if old.is_file() and rel not in wanted:
+            old.unlink()
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

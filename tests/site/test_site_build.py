@@ -1,0 +1,285 @@
+"""The staff site as built files: pages, panel, drafts, registers, offline safety, failures."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
+
+from polisi.catalogue import load_catalogue
+from polisi.render.markdown import EXTENSIONS
+
+REPO = Path(__file__).resolve().parents[2]
+URL = re.compile(r"https?://[^\s\"'<>)\\`]+")
+NAMESPACES = ("http://www.w3.org/", "http://www.sitemaps.org/schemas/sitemap/0.9")
+"""XML namespace names: identifiers, never fetched."""
+
+
+def _text(path: Path) -> str:
+    return html.unescape(path.read_text(encoding="utf-8"))
+
+
+def _extension_names(config_path: Path) -> list[str]:
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    return [next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]]
+
+
+def test_mkdocs_yml_renders_markdown_like_the_pdf_and_word() -> None:
+    packaged = Path(str(resources.files("polisi.render") / "templates" / "site" / "mkdocs.yml"))
+    assert _extension_names(REPO / "mkdocs.yml") == list(EXTENSIONS)
+    assert packaged.read_text(encoding="utf-8") == (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["theme"]["font"] is False and config["extra"]["generator"] is False
+    assert config["plugins"] == ["search"]
+
+
+def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) -> None:
+    site = built_site.staff
+    for page in (
+        "index",
+        "statement_of_purpose/SOP-01",
+        "policies/POL-SAF-01",
+        "procedures/PRO-SAF-01",
+        "legal-basis",
+        "review-schedule",
+        "policies/index",
+        "procedures/index",
+    ):
+        assert (site / f"{page}.html").is_file(), page
+    assert not (site / "procedures/PRO-SAF-02.html").exists()
+    assert not (site / "policies/POL-WB-01.html").exists()
+    policy = _text(site / "policies/POL-SAF-01.html")
+    # the link to the draft procedure goes to a page that says it is not published
+    assert 'href="../unpublished/PRO-SAF-02.html"' in policy
+    stub = _text(site / "unpublished/PRO-SAF-02.html")
+    assert "a draft awaiting approval" in stub and "Allegations against staff" in stub
+    assert "Allegations against staff" not in _text(site / "search/search_index.json")
+
+
+def test_document_panel(built_site: BuiltSite) -> None:
+    page = _text(built_site.staff / "policies/POL-SAF-01.html")
+    panel = page[page.index('class="polisi-panel"') : page.index("</section>")]
+    facts = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel))
+    for expected in (
+        "Reference POL-SAF-01",
+        "Version 2.0",
+        "Status Approved",
+        "Owner Registered Manager",
+        "Approved by Responsible Individual",
+        "Approved on 1 March 2026",
+        "Next review 1 March 2027 In date",
+        "Procedures PRO-SAF-01 Responding to a safeguarding concern",
+    ):
+        assert expected in facts
+    assert 'data-review-due="2027-03-01"' in panel
+    catalogue, _ = load_catalogue()
+    for label, clause_id in (
+        ("Legislation", "SPRI-2017:reg-27"),
+        ("Legislation", "SSWBA-2014:s-130"),
+        ("Statutory guidance", "SG-SPRI-2019:reg-27"),
+        ("Code of Practice", "CoPP-W-2026"),
+        ("Guidance", "WSP:chi-s2"),
+    ):
+        clause = catalogue.get(clause_id)
+        assert clause is not None
+        assert f'href="{clause.url}"' in panel
+        assert panel.index(f"<dt>{label}</dt>") < panel.index(f'href="{clause.url}"')
+        if clause.locator:
+            assert clause.title in panel
+    assert '<a href="../pdf/POL-SAF-01.pdf" download>' in panel
+    assert (built_site.staff / "pdf/POL-SAF-01.pdf").read_bytes().startswith(b"%PDF")
+    history = page[page.index('id="revision-history"') :]
+    assert history.index("Safeguarding policy version 2.0 approved") < history.index(
+        "First handbook"
+    )
+    assert "1 March 2026" in history and "Policy Lead" in history
+    procedure = _text(built_site.staff / "procedures/PRO-SAF-01.html")
+    assert re.search(r"<dt>Policy</dt><dd>.*?href=\"../policies/POL-SAF-01.html\"", procedure)
+    assert 'href="../policies/POL-SAF-01.html">safeguarding policy</a>' in procedure
+
+
+def test_preview_build_marks_drafts_and_withdrawn(built_site: BuiltSite) -> None:
+    site = built_site.preview
+    draft = _text(site / "procedures/PRO-SAF-02.html")
+    assert "Draft: not approved" in draft and "polisi-badge--draft" in draft
+    withdrawn = _text(site / "policies/POL-WB-01.html")
+    assert "Withdrawn: no longer in force" in withdrawn
+    assert "Preview including drafts" in _text(site / "index.html")
+    assert 'href="../procedures/PRO-SAF-02.html"' in _text(site / "policies/POL-SAF-01.html")
+    nav = _text(site / "index.html")
+    assert "PRO-SAF-02 Allegations against staff (draft)" in nav
+    schedule = _text(site / "review-schedule.html")
+    drafts = schedule[schedule.index('id="drafts"') : schedule.index('id="withdrawn"')]
+    assert "PRO-SAF-02" in drafts and "PRO-SAF-01" not in drafts
+
+
+def test_legal_basis_register_lists_every_clause(built_site: BuiltSite) -> None:
+    page = _text(built_site.staff / "legal-basis.html")
+    catalogue, _ = load_catalogue()
+    for clause_id in catalogue.clauses:
+        assert f"<code>{clause_id}</code>" in page, clause_id
+    row = page[page.index("<code>SPRI-2017:reg-27</code>") :]
+    row = row[: row.index("</tr>")]
+    assert "POL-SAF-01" in row and "PRO-SAF-01" in row and "SOP-01" in row
+    uncited = page[page.index('id="clauses-no-document-cites"') :]
+    assert "SI 2017/1264 reg 64</a>" in uncited
+    assert "SI 2017/1264 reg 27</a>" not in uncited
+
+
+def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:
+    schedule = _text(built_site.staff / "review-schedule.html")
+    in_date = schedule[schedule.index('id="in-date"') :]
+    assert "POL-SAF-01" in in_date and "PRO-SAF-01" in in_date
+    due_soon = schedule[schedule.index('id="due-soon"') : schedule.index('id="in-date"')]
+    assert "PRO-SAF-01" not in due_soon
+    home = _text(built_site.staff / "index.html")
+    assert "Example family centre" in home and "Example Care Ltd" in home
+    assert re.search(r"<strong>3</strong>\s*in date", home)
+    assert "By area" in home and "Safeguarding" in home
+
+
+def test_site_references_nothing_outside_itself(built_site: BuiltSite) -> None:
+    """Every http(s) URL in every built file is a content link to the official text, or a
+    namespace name; Material's own scripts and styles are shipped unchanged (the browser test
+    proves they fetch nothing outside the site)."""
+    catalogue, _ = load_catalogue()
+    content = {c.url for c in catalogue.clauses.values()} | {
+        i.url for i in catalogue.instruments.values()
+    }
+    material = Path(str(resources.files("material") / "templates"))
+    for site in (built_site.staff, built_site.preview):
+        scanned = 0
+        for path in site.rglob("*"):
+            if not path.is_file() or path.suffix == ".pdf":
+                continue
+            rel = path.relative_to(site).as_posix()
+            vendor = material / rel
+            if rel.startswith(("assets/javascripts/", "assets/stylesheets/", "assets/images/")):
+                assert vendor.is_file() and vendor.read_bytes() == path.read_bytes(), rel
+                continue
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            text = html.unescape(data.decode("utf-8"))
+            for url in URL.findall(text):
+                assert url in content or url.startswith(NAMESPACES), f"{rel}: {url}"
+            assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+            assert "squidfunk" not in text and "Made with" not in text
+            scanned += 1
+        assert scanned > 10
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "handbook")
+    assert run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat()).returncode == 0
+    site = root / "build" / "site"
+
+    def fingerprint() -> dict[str, str]:
+        return {
+            p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in site.rglob("*")
+            if p.is_file()
+        }
+
+    before = fingerprint()
+    policy = root / "policies/POL-SAF-01.md"
+    good = policy.read_text(encoding="utf-8")
+    policy.write_text(good.replace("SPRI-2017:reg-27,", "SPRI-2017:reg-270,"), encoding="utf-8")
+    result = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("polisi: error: not published: ")
+    assert "UNKNOWN_CLAUSE" in result.stderr and "Traceback" not in result.stderr
+    assert fingerprint() == before
+
+    policy.write_text(good, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("theme:\n  name: no-such-theme\n", encoding="utf-8")
+    result = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [result.stderr.splitlines()[0]]
+    assert result.stderr.startswith("polisi: error: site not built: MkDocs: ")
+    assert "no-such-theme" in result.stderr
+    assert fingerprint() == before
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site-")]
+
+    (root / "mkdocs.yml").write_text(
+        "theme:\n  name: material\nplugins:\n  - offline\n", encoding="utf-8"
+    )
+    result = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 1 and "'offline' plugin" in result.stderr
+    assert fingerprint() == before
+
+
+def test_build_all_includes_the_site(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "handbook")
+    result = run_polisi("build", "all", str(root), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert (root / "build/site/policies/POL-SAF-01.html").is_file()
+    assert "site: 3 documents" in result.stdout
+
+
+def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "handbook")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "polisi",
+            "serve",
+            str(root),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/procedures/PRO-SAF-01.html"
+
+    def page_once_it_has(text: str) -> str:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            try:
+                body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+                if text in body:
+                    return body
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"{text!r} never appeared at {url}")
+
+    try:
+        page_once_it_has("Responding to a safeguarding concern")
+        source = root / "procedures/PRO-SAF-01.md"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace(
+                "title: Responding to a safeguarding concern",
+                "title: Acting on a safeguarding worry",
+            ),
+            encoding="utf-8",
+        )
+        assert "Acting on a safeguarding worry" in page_once_it_has(
+            "Acting on a safeguarding worry"
+        )
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
+    assert server.returncode in (0, 1)
