@@ -32,8 +32,10 @@ AFTER_REVIEW = datetime(2027, 3, 2, 9, 0)
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser for this module only: Playwright's sync API keeps an asyncio loop marked as
+    running on the main thread while it is open, which would break later tests that use asyncio."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
