@@ -76,3 +76,11 @@ def test_import_polisi_stays_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_build_site_from_inside_the_handbook_writes_build_site(base_handbook: Path) -> None:
+    """Run as a user does: from the handbook folder, with the default (relative) path."""
+    result = run("build", "site", "--as-of", "2026-11-22", cwd=base_handbook)
+    assert result.returncode == 0, result.stderr
+    assert (base_handbook / "build" / "site" / "index.html").is_file()
+    assert (base_handbook / "build" / "site" / "policies" / "POL-SAF-01.html").is_file()

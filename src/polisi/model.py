@@ -162,6 +162,7 @@ def load_handbook(root: Path) -> Handbook:
     """Load every document under ``root``; problems become ``load_findings``, never exceptions."""
     if not root.is_dir():
         raise UsageError(f"{root}: no such handbook folder")
+    root = root.resolve()  # outputs are handed to subprocesses that resolve relative paths differently
     config = load_config(root)
     catalogue, findings = load_catalogue(root, config.references)
     documents: list[Document] = []

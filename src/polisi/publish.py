@@ -6,11 +6,19 @@ when it has finished is the old output swapped for the new one.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def _folder_mode() -> int:
+    """The mode an ordinary ``mkdir`` would give under the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 @contextmanager
@@ -21,6 +29,7 @@ def replace_folder(target: Path) -> Iterator[Path]:
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staging.chmod(_folder_mode())  # mkdtemp makes a private folder; outputs are for others to read
     try:
         yield staging
     except BaseException:

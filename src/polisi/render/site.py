@@ -67,7 +67,6 @@ def render_site(
     plan = plan_site(checked, history, as_of, include_drafts)
     target = target or site_folder(plan.handbook)
     with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
-        out.chmod(0o755)  # a temporary folder is private; the site is for a web server to read
         config_path = write_staging(plan, Path(tmp), out)
         run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
     return SiteBuilt(target, len(plan.published), include_drafts)
