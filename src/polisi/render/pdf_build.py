@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +21,12 @@ from ..findings import Finding, Report, Severity
 from ..history import History
 from ..model import Document, Handbook
 from ..publish import replace_folder
+from .manifest import sha256_of
 from .pdf import PdfJob, render_all
+from .signer import Signer
 from .print_html import pdf_dates, print_document, render_template
 
 CACHE_FILE = "pdf.json"
-Signer = Callable[[bytes, str], bytes]
-"""Signs a finished PDF; the text is the reason recorded in the signature."""
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,9 @@ def build_pdfs(
     history: History,
     ids: Sequence[str] = (),
     *,
-    sign: Signer,
-    signer_id: str,
+    signer: Signer,
 ) -> PdfBuild:
-    """Render and sign the PDFs of ``ids`` (every document when empty) into ``build/pdf``.
-
-    ``signer_id`` identifies the signing certificate: a new certificate re-signs everything.
-    """
+    """Render and sign the PDFs of ``ids`` (every document when empty) into ``build/pdf``."""
     unknown = [i for i in ids if handbook.get(i) is None]
     if unknown:
         raise UsageError(f"no document with id {', '.join(unknown)}")
@@ -89,7 +85,7 @@ def build_pdfs(
     cache_path = out / "cache" / CACHE_FILE
     cache = _load_cache(cache_path)
     jobs = {doc.id: document_job(handbook, doc, history) for doc in docs}
-    keys = {i: _hash(job.key() + signer_id) for i, job in jobs.items()}
+    keys = {i: _hash(job.key() + signer.fingerprint) for i, job in jobs.items()}
     stale = [doc for doc in docs if not _still_valid(target / f"{doc.id}.pdf", cache.get(doc.id), keys[doc.id])]
     results = render_all([jobs[d.id] for d in stale])
     failures = [
@@ -110,20 +106,12 @@ def build_pdfs(
                 shutil.copy2(target / path.name, path)
             else:
                 assert isinstance(data, bytes)
-                path.write_bytes(sign(data, f"Approved text of {doc.id} version {doc.meta.version}"))
-            cache[doc.id] = {"key": keys[doc.id], "sha256": sha256_file(path)}
+                path.write_bytes(signer.sign(data, f"Approved text of {doc.id} version {doc.meta.version}"))
+            cache[doc.id] = {"key": keys[doc.id], "sha256": sha256_of(path)}
     if not ids:
         cache = {k: v for k, v in cache.items() if k in jobs}
     _save_cache(cache_path, cache)
     return PdfBuild(target, tuple(d.id for d in stale), tuple(d.id for d in docs if d not in stale))
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _hash(text: str) -> str:
@@ -132,7 +120,7 @@ def _hash(text: str) -> str:
 
 def _still_valid(path: Path, entry: dict[str, str] | None, key: str) -> bool:
     """A previous PDF is reused only when its key matches and the file is the one that was written."""
-    return entry is not None and entry.get("key") == key and path.is_file() and sha256_file(path) == entry.get("sha256")
+    return entry is not None and entry.get("key") == key and path.is_file() and sha256_of(path) == entry.get("sha256")
 
 
 def _load_cache(path: Path) -> dict[str, dict[str, str]]:
