@@ -12,10 +12,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -24,7 +24,7 @@ from .schema import parse_date
 from .yamlpos import parse_yaml
 
 
-class Provenance(str, Enum):
+class Provenance(StrEnum):
     """How far a catalogue entry has been checked."""
 
     PRIMARY = "primary"
@@ -35,7 +35,7 @@ class Provenance(str, Enum):
     """Not checked; citing it is a warning. The shipped catalogue holds none."""
 
 
-class InstrumentKind(str, Enum):
+class InstrumentKind(StrEnum):
     LEGISLATION = "legislation"
     STATUTORY_GUIDANCE = "statutory_guidance"
     CODE_OF_PRACTICE = "code_of_practice"

@@ -95,8 +95,8 @@ def citations(handbook: Handbook, options: CheckOptions) -> Iterator[Finding]:
                     yield doc.finding(loc, WARNING, "SUPERSEDED_INSTRUMENT",
                                       f"{clause_id}: {inst.label} was superseded on {inst.superseded_on}{successor}")
                 if clause.provenance is Provenance.UNVERIFIED:
-                    yield doc.finding(loc, WARNING, "UNVERIFIED_CLAUSE",
-                                      f"{clause_id} is marked unverified in the catalogue; check it before relying on it")
+                    message = f"{clause_id} is marked unverified in the catalogue; check it before relying on it"
+                    yield doc.finding(loc, WARNING, "UNVERIFIED_CLAUSE", message)
 
 
 def structure(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
@@ -114,10 +114,13 @@ def structure(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
         if doc.kind is Kind.POLICY:
             yield from _policy_procedures(handbook, doc, listed_by)
     for doc in handbook.of_kind(Kind.PROCEDURE):
-        yield from _procedure_policy(handbook, doc, listed_by.get(doc.id, []))
+        if doc.id.startswith(Kind.PROCEDURE.prefix + "-"):
+            yield from _procedure_policy(handbook, doc, listed_by.get(doc.id, []))
 
 
-def _policy_procedures(handbook: Handbook, policy: Document, listed_by: dict[str, list[Document]]) -> Iterator[Finding]:
+def _policy_procedures(
+    handbook: Handbook, policy: Document, listed_by: dict[str, list[Document]]
+) -> Iterator[Finding]:
     for index, proc_id in enumerate(policy.meta.procedures):
         listed_by.setdefault(proc_id, []).append(policy)
         proc = handbook.get(proc_id)
@@ -126,7 +129,8 @@ def _policy_procedures(handbook: Handbook, policy: Document, listed_by: dict[str
             if f"procedures/{proc_id}.md" not in handbook.unreadable:
                 yield policy.finding(loc, ERROR, "UNKNOWN_PROCEDURE", f"procedure {proc_id} does not exist")
         elif proc.kind is not Kind.PROCEDURE:
-            yield policy.finding(loc, ERROR, "NOT_A_PROCEDURE", f"{proc_id} is a {proc.kind.label.lower()}, not a procedure")
+            kind = proc.kind.label.lower()
+            yield policy.finding(loc, ERROR, "NOT_A_PROCEDURE", f"{proc_id} is a {kind}, not a procedure")
         elif proc.meta.policy != policy.id:
             belongs = proc.meta.policy or "no policy"
             yield policy.finding(loc, ERROR, "PROCEDURE_POLICY_MISMATCH",
@@ -147,7 +151,8 @@ def _procedure_policy(handbook: Handbook, proc: Document, listed_by: list[Docume
         elif proc.id not in parent.meta.procedures:
             yield proc.finding(("policy",), ERROR, "POLICY_DOES_NOT_LIST",
                                f"{parent_id} does not list {proc.id} in its procedures")
-    if not listed_by and proc.status != "withdrawn":
+    parent_unreadable = f"policies/{parent_id}.md" in handbook.unreadable
+    if not listed_by and proc.status != "withdrawn" and not parent_unreadable:
         yield proc.finding(("id",), ERROR, "ORPHAN_PROCEDURE", f"no policy lists {proc.id} in its procedures")
 
 

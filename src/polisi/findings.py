@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a finding is; errors block publishing, warnings do not (unless --strict)."""
 
     ERROR = "error"
@@ -36,7 +36,8 @@ class Finding:
 
     def format(self) -> str:
         """The one-line form every command prints: ``path:line:col: severity: CODE message``."""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.code} {self.message}"
+        message = " ".join(self.message.split())
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.code} {message}"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from .schema import FIELD_NAMES, STATUSES, FrontMatter
 from .yamlpos import Loc
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The three kinds of handbook document, each with its own folder and id prefix."""
 
     STATEMENT = "statement_of_purpose"

@@ -9,12 +9,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from .schema import INTERVAL_PATTERN
 
 
-class ReviewState(str, Enum):
+class ReviewState(StrEnum):
     OVERDUE = "overdue"
     DUE = "due"
     """Falls due within the warning window."""

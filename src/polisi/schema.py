@@ -25,7 +25,7 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE_PATTERN.match(value):
-        raise PydanticCustomError("INVALID_DATE", "must be a date written YYYY-MM-DD, got {got!r}", {"got": value})
+        raise PydanticCustomError("INVALID_DATE", "must be a date written YYYY-MM-DD, got '{got}'", {"got": value})
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -36,7 +36,7 @@ def _check_interval(value: Any) -> str:
     if not isinstance(value, str) or not INTERVAL_PATTERN.match(value) or int(value.split()[0]) < 1:
         raise PydanticCustomError(
             "INVALID_INTERVAL",
-            "review_interval must be 'N weeks', 'N months' or 'N years', got {got!r}",
+            "must be 'N weeks', 'N months' or 'N years', got '{got}'",
             {"got": value},
         )
     return value.strip()

@@ -89,6 +89,14 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Parsed:
             Finding(path, line, col, Severity.ERROR, "YAML_SYNTAX", f"YAML does not parse: {problem}")
         )
         return parsed
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = first_line + before.count("\n"), exc.position - (before.rfind("\n") + 1) + 1
+        parsed.findings.append(
+            Finding(path, line, col, Severity.ERROR, "YAML_SYNTAX",
+                    f"YAML does not allow the control character {exc.character!r} here")
+        )
+        return parsed
     except yaml.YAMLError as exc:
         parsed.findings.append(
             Finding(path, first_line, 1, Severity.ERROR, "YAML_SYNTAX", f"YAML does not parse: {exc}")

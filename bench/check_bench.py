@@ -1,0 +1,48 @@
+"""Time `polisi check` on synthetic handbooks of 100, 1,000 and 5,000 documents.
+
+Wall time of the whole command, interpreter start-up included, as a user sees it.
+Target: 1,000 documents in under 1.5 s on the 2-core reference machine, growing
+linearly. Prints a Markdown table to paste into bench/README.md.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synth import generate  # noqa: E402
+
+SIZES = (100, 1000, 5000)
+RUNS = 5
+POLISI = [sys.executable, "-m", "polisi", "check", "--as-of", "2026-11-22"]
+
+
+def time_check(root: Path) -> float:
+    subprocess.run([*POLISI, str(root)], check=True, capture_output=True)  # warm the file cache
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run([*POLISI, str(root)], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    print("| documents | median wall time (s) | ms per document |")
+    print("| ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in SIZES:
+            root = Path(tmp) / f"h{size}"
+            generate(root, size)
+            count = sum(1 for _ in root.rglob("*.md"))
+            seconds = time_check(root)
+            print(f"| {count} | {seconds:.2f} | {seconds / count * 1000:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
