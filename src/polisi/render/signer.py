@@ -33,8 +33,7 @@ class Signer:
 
     @property
     def description(self) -> str:
-        kind = " (demonstration certificate: not for real use)" if self.identity.demonstration else ""
-        return f"signed by {self.identity.subject}{kind}"
+        return f"signed by {self.identity.subject}"
 
 
 def signer_for(handbook: Handbook) -> Signer:
