@@ -14,9 +14,7 @@ from polisi.model import load_handbook
 from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import document_job
 
-from .pdf_handbook import AS_OF, built, git, pdftotext, run
-
-__all__ = ["built"]  # the session fixture, shared with test_bundle
+from .pdf_handbook import AS_OF, git, pdftotext, run
 
 
 def pdf(root: Path, doc_id: str) -> Path:
