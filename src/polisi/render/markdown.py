@@ -22,12 +22,15 @@ EXTENSIONS: tuple[str, ...] = (
     "def_list",
     "footnotes",
     "md_in_html",
+    "sane_lists",
     "tables",
     "toc",
     "pymdownx.details",
+    "pymdownx.fancylists",
     "pymdownx.superfences",
 )
-"""Markdown extensions, in the order ``mkdocs.yml`` lists them."""
+"""Markdown extensions, in the order ``mkdocs.yml`` lists them. ``pymdownx.fancylists`` keeps a
+numbered list's first number, so "step 5" in a procedure is step 5 for staff too."""
 
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
 """Print settings; the site adds heading permalinks through ``mkdocs.yml``."""
