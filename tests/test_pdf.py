@@ -23,7 +23,8 @@ def pdf(root: Path, doc_id: str) -> Path:
 
 def test_front_block_shows_the_approval_record_and_legal_basis(built: Path) -> None:
     text = pdftotext(pdf(built, "POL-SAF-01"))
-    for expected in ("Example Care Ltd", "Example residential family centre", "Safeguarding children and adults at risk",
+    for expected in ("Example Care Ltd", "Example residential family centre",
+                     "Safeguarding children and adults at risk",
                      "POL-SAF-01 version 2.0", "approved", "Registered Manager", "Responsible Individual",
                      "1 April 2026", "Next review", "1 April 2027", "SPRI-2017:reg-27", "SSWBA-2014:s-130",
                      "SG-SPRI-2019:reg-27", "CoPP-W-2026", "WSP:chi-s2", "PRO-SAF-01 Responding to a safeguarding",
@@ -74,7 +75,8 @@ def test_pdf_is_tagged_pdf_a_with_embedded_fonts_language_and_source(built: Path
             descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             descriptor = descendant.FontDescriptor
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
-            assert re.search(r"\+Polisi-(Sans|Mono)(-[A-Za-z]+)?$", str(font.BaseFont)), font.BaseFont  # only the shipped fonts
+            # only the shipped fonts, never a system fallback
+            assert re.search(r"\+Polisi-(Sans|Mono)(-[A-Za-z]+)?$", str(font.BaseFont)), font.BaseFont
         attached = doc.attachments["POL-SAF-01.md"]
         source = (built / "policies" / "POL-SAF-01.md").read_bytes()
         assert attached.get_file().read_bytes() == source
@@ -123,7 +125,8 @@ def test_network_resource_fails_that_document_with_one_line(built: Path, tmp_pat
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if "PDF_RENDER" in line]
     assert len(lines) == 1
-    assert re.match(r"statement_of_purpose/SOP-01\.md:1:1: error: PDF_RENDER .*https://example\.org/logo\.png", lines[0])
+    expected = r"statement_of_purpose/SOP-01\.md:1:1: error: PDF_RENDER .*https://example\.org/logo\.png"
+    assert re.match(expected, lines[0])
     assert "disallowed protocol" in lines[0]
     assert "Traceback" not in err
     assert pdf(root, "SOP-01").read_bytes() == before  # the previous output is left in place

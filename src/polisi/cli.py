@@ -138,7 +138,8 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
 @build_group.command("bundle")
 @path_argument
 @as_of_option
-@click.option("--since", type=DATE, default=None, help="Add a change log of documents approved or revised since this day.")
+@click.option("--since", type=DATE, default=None,
+              help="Add a change log of documents approved or revised since this day.")
 def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
     from .history import load_history
@@ -152,7 +153,8 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> 
 @cli.command("verify")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--handbook", "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Handbook whose polisi.yml names the trust roots (and whose build/signing holds the demonstration CA).")
+              show_default=True,
+              help="Handbook whose polisi.yml names the trust roots (its build/signing holds the demonstration CA).")
 @click.option("--trust-root", "trust_root", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Trust this CA certificate (PEM or DER) instead of the handbook's; repeatable.")
 def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, ...]) -> None:

@@ -19,13 +19,13 @@ from pathlib import Path
 from ..catalogue import Clause
 from ..history import History
 from ..model import Document, Handbook, Kind
-from ..schema import CITATION_KEYS
 from ..publish import replace_folder
+from ..schema import CITATION_KEYS
 from .manifest import MANIFEST, sha256_of, write_manifest
 from .pdf import PdfJob, render_pdf
 from .pdf_build import build_dir
-from .signer import Signer
 from .print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
+from .signer import Signer
 
 BUNDLE_FILE = "inspector-bundle.pdf"
 CACHE_FILE = "bundle.json"
@@ -70,7 +70,7 @@ class BundleBuild:
 
 
 def bundled_documents(handbook: Handbook) -> list[Document]:
-    """Approved policies by id, each followed by its approved procedures; then approved procedures of no bundled policy."""
+    """Approved policies by id, each followed by its approved procedures; then any other approved procedures."""
     policies = sorted((d for d in handbook.of_kind(Kind.POLICY) if d.approved), key=lambda d: d.id)
     order: list[Document] = []
     for policy in policies:

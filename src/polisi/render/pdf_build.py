@@ -23,8 +23,8 @@ from ..model import Document, Handbook
 from ..publish import replace_folder
 from .manifest import sha256_of
 from .pdf import PdfJob, render_all
-from .signer import Signer
 from .print_html import pdf_dates, print_document, render_template
+from .signer import Signer
 
 CACHE_FILE = "pdf.json"
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import jinja2
@@ -226,13 +225,3 @@ def environment() -> jinja2.Environment:
 def render_template(name: str, **context: Any) -> str:
     return environment().get_template(name).render(**context)
 
-
-def template_sources() -> bytes:
-    """Every template and stylesheet, concatenated: part of each PDF's cache key."""
-    root = resources.files("polisi.render")
-    parts = []
-    for folder in ("templates", "static"):
-        for item in sorted((root / folder).iterdir(), key=lambda p: p.name):
-            if item.is_file() and item.name.endswith((".j2", ".css")):
-                parts.append(item.name.encode() + b"\0" + item.read_bytes())
-    return b"\0".join(parts)
