@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from functools import cache
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import BuildError
 
@@ -122,21 +123,18 @@ def render_pdf(job: PdfJob) -> bytes:
     return bytes(data)
 
 
-def _render_or_message(job: PdfJob) -> bytes | str:
-    """Worker entry point: a failure comes back as its one-line message, so one bad document stops no other."""
-    try:
-        return render_pdf(job)
-    except RenderFailed as exc:
-        return str(exc)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-def render_all(jobs: Sequence[PdfJob], workers: int | None = None) -> list[bytes | str]:
-    """Render every job, one process per document on up to two cores; results in job order.
+def in_processes(work: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    """``work`` on every item, one process per item on up to two cores; results in item order.
 
-    Each result is the PDF, or the one-line message saying why that PDF failed.
+    WeasyPrint is single-threaded, so processes are how a build uses both cores.
+    ``work`` must be a module-level function so worker processes can find it.
     """
-    workers = min(workers or MAX_WORKERS, len(jobs), os.cpu_count() or 1)
+    workers = min(workers or MAX_WORKERS, len(items), os.cpu_count() or 1)
     if workers <= 1:
-        return [_render_or_message(job) for job in jobs]
+        return [work(item) for item in items]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_render_or_message, jobs))
+        return list(pool.map(work, items))

@@ -22,7 +22,7 @@ from ..history import History
 from ..model import Document, Handbook
 from ..publish import replace_folder
 from .manifest import sha256_of
-from .pdf import PdfJob, render_all
+from .pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from .print_html import pdf_dates, print_document, render_template
 from .signer import Signer
 
@@ -87,7 +87,8 @@ def build_pdfs(
     jobs = {doc.id: document_job(handbook, doc, history) for doc in docs}
     keys = {i: _hash(job.key() + signer.fingerprint) for i, job in jobs.items()}
     stale = [doc for doc in docs if not _still_valid(target / f"{doc.id}.pdf", cache.get(doc.id), keys[doc.id])]
-    results = render_all([jobs[d.id] for d in stale])
+    tasks = [(jobs[d.id], signer, f"Approved text of {d.id} version {d.meta.version}") for d in stale]
+    results = in_processes(_render_and_sign, tasks)
     failures = [
         Finding(doc.path, 1, 1, Severity.ERROR, "PDF_RENDER", result)
         for doc, result in zip(stale, results, strict=True) if isinstance(result, str)
@@ -106,12 +107,24 @@ def build_pdfs(
                 shutil.copy2(target / path.name, path)
             else:
                 assert isinstance(data, bytes)
-                path.write_bytes(signer.sign(data, f"Approved text of {doc.id} version {doc.meta.version}"))
+                path.write_bytes(data)
             cache[doc.id] = {"key": keys[doc.id], "sha256": sha256_of(path)}
     if not ids:
         cache = {k: v for k, v in cache.items() if k in jobs}
     _save_cache(cache_path, cache)
     return PdfBuild(target, tuple(d.id for d in stale), tuple(d.id for d in docs if d not in stale))
+
+
+def _render_and_sign(task: tuple[PdfJob, Signer, str]) -> bytes | str:
+    """Worker: the signed PDF, or the one-line reason it failed (one bad document stops no other).
+
+    Signing in the worker too keeps both cores busy: it costs about as much as rendering a short document.
+    """
+    job, signer, reason = task
+    try:
+        return signer.sign(render_pdf(job), reason)
+    except RenderFailed as exc:
+        return str(exc)
 
 
 def _hash(text: str) -> str:
