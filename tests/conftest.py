@@ -17,3 +17,6 @@ def base_handbook(tmp_path: Path) -> Path:
     root = tmp_path / "handbook"
     shutil.copytree(BASE_HANDBOOK, root)
     return root
+
+
+from .pdf_handbook import built  # noqa: E402, F401 - session fixture: one real PDF build shared by the PDF tests

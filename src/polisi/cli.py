@@ -19,6 +19,7 @@ from .errors import PolisiError, UsageError
 from .output import FORMATS, format_report
 
 if TYPE_CHECKING:
+    from .history import History
     from .pipeline import Checked
 
 
@@ -94,14 +95,24 @@ def build_group() -> None:
 @path_argument
 @as_of_option
 def build_all(path: Path, as_of: date | None) -> None:
-    """Check the handbook and build every output into the build folder."""
+    """Check the handbook and build every output into the build folder.
+
+    The stage order: check -> history -> signed PDFs -> inspector bundle -> site
+    (which links the PDFs and bundle) -> Word copies. Nothing is built when the
+    check finds errors.
+    """
+    from .history import load_history
     from .pipeline import load_checked
+    from .render.signer import signer_for
 
-    checked = load_checked(path, _today(as_of))
+    today = _today(as_of)
+    checked = load_checked(path, today)
     click.echo(format_report(checked.report, "text"))
-    _build_site(checked, _today(as_of), include_drafts=False)
+    history, signer = load_history(checked.handbook.root), signer_for(checked.handbook)
+    _pdf_step(checked, history, signer)
+    _bundle_step(checked, history, signer, today, None)
+    _build_site(checked, today, include_drafts=False, history=history)
     _build_word_copies(checked, ())
-
 
 @build_group.command("docx")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
@@ -185,11 +196,11 @@ def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
     _build_site(checked, _today(as_of), include_drafts)
 
 
-def _build_site(checked: Checked, as_of: date, include_drafts: bool) -> None:
+def _build_site(checked: Checked, as_of: date, include_drafts: bool, history: History | None = None) -> None:
     from .history import load_history
     from .render.site import render_site
 
-    history = load_history(checked.handbook.root)
+    history = history or load_history(checked.handbook.root)
     built = render_site(checked, history, as_of, include_drafts=include_drafts)
     drafts = " (including drafts)" if built.include_drafts else ""
     click.echo(f"site: {built.documents} documents{drafts} -> {built.path}")
@@ -208,6 +219,87 @@ def serve_command(path: Path, as_of: date | None, include_drafts: bool, port: in
         click.echo(line, err=True)
 
     serve(path, as_of, include_drafts=include_drafts, port=port, say=say)
+
+
+def _pdf_step(checked: Any, history: Any, signer: Any, ids: tuple[str, ...] = ()) -> None:
+    from .render.pdf_build import build_pdfs
+
+    result = build_pdfs(checked.handbook, history, ids, signer=signer)
+    total = len(result.rendered) + len(result.reused)
+    click.echo(f"{result.folder}: {total} PDFs ({len(result.rendered)} rendered, {len(result.reused)} unchanged), "
+               f"{signer.description}")
+
+
+def _bundle_step(checked: Any, history: Any, signer: Any, as_of: date, since: date | None) -> None:
+    from .render.bundle import build_bundle
+
+    result = build_bundle(checked.handbook, history, as_of, since, signer=signer)
+    state = "rendered" if result.rendered else "unchanged"
+    click.echo(f"{result.path}: inspector bundle ({state}), {signer.description}; manifest {result.manifest}")
+
+
+@build_group.command("pdf")
+@click.argument("targets", nargs=-1, metavar="[PATH] [ID]...")
+@as_of_option
+def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
+    """Build a signed PDF of each document (or only the IDs given) into build/pdf.
+
+    PATH is the handbook folder (default: the current folder); any other
+    argument is a document id. Unchanged documents are not rendered again.
+    """
+    from .history import load_history
+    from .pipeline import load_checked
+    from .render.signer import signer_for
+
+    path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
+    checked = load_checked(path, _today(as_of))
+    _pdf_step(checked, load_history(path), signer_for(checked.handbook), ids)
+
+
+@build_group.command("bundle")
+@path_argument
+@as_of_option
+@click.option("--since", type=DATE, default=None,
+              help="Add a change log of documents approved or revised since this day.")
+def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
+    """Build the signed inspector bundle and its manifest.json into build/bundle."""
+    from .history import load_history
+    from .pipeline import load_checked
+    from .render.signer import signer_for
+
+    checked = load_checked(path, _today(as_of))
+    _bundle_step(checked, load_history(path), signer_for(checked.handbook), _today(as_of), since)
+
+
+@cli.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--handbook", "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True,
+              help="Handbook whose polisi.yml names the trust roots (its build/signing holds the demonstration CA).")
+@click.option("--trust-root", "trust_root", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Trust this CA certificate (PEM or DER) instead of the handbook's; repeatable.")
+def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, ...]) -> None:
+    """Check that each signed PDF is intact, validly signed, wholly covered and trusted.
+
+    A bundle is also checked against the manifest.json beside it. One line per
+    file; exit status 0 only when every file verifies.
+    """
+    from .config import load_config
+    from .sign import trust_roots_for
+    from .verify import verify_files
+
+    if trust_root:
+        roots = list(trust_root)
+    else:
+        config = load_config(root)
+        roots = trust_roots_for(root, config.signing, root / config.build_dir)
+    if not roots:
+        raise UsageError("no trust root: configure signing.trust_roots, build once for the demonstration CA, "
+                         "or pass --trust-root")
+    checks = verify_files(list(files), roots)
+    for check in checks:
+        click.echo(check.line)
+    sys.exit(0 if all(c.ok for c in checks) else 1)
 
 
 def main(argv: list[str] | None = None) -> None:

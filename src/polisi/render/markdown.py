@@ -39,35 +39,41 @@ LinkRewriter = Callable[[str], str]
 """Maps a link target as written (``../procedures/PRO-SAF-01.md#x``) to the one to emit."""
 
 
-class _RewriteLinks(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter) -> None:
+class _Rewrite(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, tag: str, attribute: str, rewrite: LinkRewriter) -> None:
         super().__init__(md)
-        self.rewrite = rewrite
+        self.tag, self.attribute, self.rewrite = tag, attribute, rewrite
 
     def run(self, root: ET.Element) -> None:
-        for element in root.iter("a"):
-            href = element.get("href")
-            if href is not None:
-                element.set("href", self.rewrite(href))
+        for element in root.iter(self.tag):
+            value = element.get(self.attribute)
+            if value is not None:
+                element.set(self.attribute, self.rewrite(value))
 
 
-class _LinkExtension(Extension):
-    def __init__(self, rewrite: LinkRewriter) -> None:
+class _RewriteExtension(Extension):
+    def __init__(self, links: LinkRewriter | None, images: LinkRewriter | None) -> None:
         super().__init__()
-        self.rewrite = rewrite
+        self.links, self.images = links, images
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
-        md.treeprocessors.register(_RewriteLinks(md, self.rewrite), "polisi-links", 1)
+        if self.links is not None:
+            md.treeprocessors.register(_Rewrite(md, "a", "href", self.links), "polisi-links", 1)
+        if self.images is not None:
+            md.treeprocessors.register(_Rewrite(md, "img", "src", self.images), "polisi-images", 1)
 
 
-def render_markdown(text: str, rewrite_links: LinkRewriter | None = None) -> str:
+def render_markdown(
+    text: str, rewrite_links: LinkRewriter | None = None, rewrite_images: LinkRewriter | None = None
+) -> str:
     """Render a document body to an HTML fragment.
 
     ``rewrite_links`` lets each output point handbook links where they belong
-    (a page of the site, a page of the bundle, a PDF file).
+    (a page of the site, a page of the bundle, a PDF file); ``rewrite_images``
+    does the same for image sources (the PDFs embed them).
     """
     extensions: list[str | Extension] = list(EXTENSIONS)
-    if rewrite_links is not None:
-        extensions.append(_LinkExtension(rewrite_links))
+    if rewrite_links is not None or rewrite_images is not None:
+        extensions.append(_RewriteExtension(rewrite_links, rewrite_images))
     md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     return md.convert(text)

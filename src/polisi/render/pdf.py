@@ -1,0 +1,140 @@
+"""HTML to archival, tagged PDF: the only module that uses WeasyPrint.
+
+Every PDF polisi makes (each document, the inspector bundle) comes through
+:func:`render_pdf`: PDF/A-3a (tagged, so screen readers and text extraction
+follow the reading order), fonts from ``render/static/fonts`` embedded, the
+Markdown source attached as an associated file, dates from git rather than the
+clock, and nothing fetched except ``file:`` and ``data:`` URLs. A WeasyPrint
+error (an image it could not load, a blocked URL) fails that PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from io import BytesIO
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import BuildError
+
+PDF_VARIANT = "pdf/a-3a"
+"""PDF/A-3 level A: tagged, and the only PDF/A part that may carry a non-PDF attachment (the source)."""
+MAX_WORKERS = 2
+STYLESHEET = "print.css"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: its HTML and what goes into its metadata and attachment."""
+
+    html: str
+    """A complete HTML page whose ``<html lang>``, ``<title>`` and ``dcterms`` dates become the metadata."""
+    created: datetime
+    modified: datetime
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
+    """(file name, content, description) of each source file attached with relationship ``Source``."""
+
+    def key(self) -> str:
+        """Changes whenever anything that shapes the PDF changes: HTML, sources, dates, styles, fonts."""
+        digest = hashlib.sha256(renderer_fingerprint().encode())
+        for part in (self.html.encode(), self.created.isoformat().encode(), self.modified.isoformat().encode()):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        for name, content, description in self.attachments:
+            for part in (name.encode(), content, description.encode()):
+                digest.update(len(part).to_bytes(8, "big") + part)
+        return digest.hexdigest()
+
+
+class RenderFailed(BuildError):
+    """WeasyPrint reported an error for one PDF; the message is one line saying what."""
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("polisi.render") / "static"))
+
+
+@cache
+def renderer_fingerprint() -> str:
+    """WeasyPrint's version, the stylesheet and the shipped fonts: a change to any re-renders every PDF."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"weasyprint {version('weasyprint')} {PDF_VARIANT}".encode())
+    static = static_dir()
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(static).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+@contextmanager
+def _weasyprint_errors() -> Iterator[_Errors]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Errors()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def render_pdf(job: PdfJob) -> bytes:
+    """Lay out ``job.html`` as a PDF/A-3a; raise :class:`RenderFailed` on any WeasyPrint error."""
+    from weasyprint import CSS, HTML, Attachment, URLFetcher
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = URLFetcher(allowed_protocols=["file", "data"])
+    fonts = FontConfiguration()
+    with _weasyprint_errors() as errors:
+        try:
+            css = CSS(filename=str(static_dir() / STYLESHEET), url_fetcher=fetcher, font_config=fonts)
+            attachments = [
+                Attachment(file_obj=BytesIO(content), name=name, description=description,
+                           created=job.created, modified=job.modified, relationship="Source",
+                           url_fetcher=fetcher)
+                for name, content, description in job.attachments
+            ]
+            data = HTML(string=job.html, base_url=None, url_fetcher=fetcher).write_pdf(
+                stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT,
+                attachments=attachments, custom_metadata=True,
+            )
+        except Exception as exc:  # noqa: BLE001 - any layout failure becomes one line for this PDF
+            raise RenderFailed(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
+    if errors.messages:
+        more = f" (and {len(errors.messages) - 1} more)" if len(errors.messages) > 1 else ""
+        raise RenderFailed(f"{errors.messages[0]}{more}")
+    return bytes(data)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_processes(work: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    """``work`` on every item, one process per item on up to two cores; results in item order.
+
+    WeasyPrint is single-threaded, so processes are how a build uses both cores.
+    ``work`` must be a module-level function so worker processes can find it.
+    """
+    workers = min(workers or MAX_WORKERS, len(items), os.cpu_count() or 1)
+    if workers <= 1:
+        return [work(item) for item in items]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(work, items))

@@ -1,0 +1,249 @@
+"""The printed form of a document: what its front block, body and revision history say.
+
+Per-document PDFs and the inspector bundle print documents the same way, so
+both build :class:`PrintDocument` views here and hand them to the same Jinja2
+macro. Nothing here knows about WeasyPrint; the HTML it makes is what
+:mod:`polisi.render.pdf` lays out.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import unquote
+
+import jinja2
+from markupsafe import Markup
+
+from ..history import History
+from ..model import Document, Handbook, Kind
+from ..schema import CITATION_KEYS
+from .markdown import render_markdown
+
+CITATION_LABELS = {
+    "legislation": "Legislation",
+    "statutory_guidance": "Statutory guidance",
+    "code_of_practice": "Code of practice",
+    "guidance": "Guidance",
+}
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_ID_ATTR = re.compile(r'\bid="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class LegalRow:
+    kind: str
+    clause_id: str
+    title: str
+    instrument: str
+
+
+@dataclass(frozen=True)
+class LinkedDoc:
+    relation: str
+    """``Procedure`` (listed by a policy) or ``Policy`` (the parent of a procedure)."""
+    id: str
+    title: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    date: str
+    commit: str
+    author: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """Everything the print template shows for one document, already as text."""
+
+    anchor: str
+    id: str
+    title: str
+    kind: str
+    version: str
+    status: str
+    owner: str
+    approved_by: str
+    approved_on: str
+    next_review: str
+    effective_from: str | None
+    summary: str | None
+    audience: str | None
+    legal_basis: tuple[LegalRow, ...]
+    linked: tuple[LinkedDoc, ...]
+    body: Markup
+    revisions: tuple[RevisionRow, ...]
+    history_note: str | None
+    draft_reason: str | None
+    """Why the document carries a DRAFT watermark; ``None`` when it is approved and committed."""
+
+
+def long_date(value: date | datetime | None) -> str:
+    """``1 April 2026``: the form people in Wales read without ambiguity."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def draft_reason(doc: Document, history: History) -> str | None:
+    if not doc.approved:
+        return f"Status: {doc.status}. Not approved; not in force."
+    if history.is_dirty(doc.path):
+        return "Built from uncommitted changes; not the approved text."
+    return None
+
+
+def pdf_dates(doc: Document, history: History) -> tuple[datetime, datetime]:
+    """(created, modified) for the PDF metadata: from git, never from the clock.
+
+    The first and last commits of the document, or the head commit when the file
+    has uncommitted changes; outside git, the approval date. Fixed dates are
+    what makes two builds of one commit byte-identical.
+    """
+    revisions = history.of(doc.path)
+    fallback = history.head_date
+    if fallback is None:
+        day = doc.meta.approved_on or doc.meta.last_reviewed or date(1980, 1, 1)
+        fallback = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    created = revisions[-1].date if revisions else fallback
+    modified = fallback if history.is_dirty(doc.path) or not revisions else revisions[0].date
+    return created.astimezone(UTC), max(created, modified).astimezone(UTC)
+
+
+LinkTarget = Callable[[Document, str], str]
+"""Where a link to another document (and a heading in it, maybe empty) points in this output."""
+
+
+def pdf_file_target(target: Document, fragment: str) -> str:
+    """Per-document PDFs sit side by side, so a link to a document is a link to its PDF."""
+    return f"{target.id}.pdf" + (f"#{fragment}" if fragment else "")
+
+
+def link_rewriter(handbook: Handbook, doc: Document, to_document: LinkTarget,
+                  local: Callable[[str], str] = lambda f: f"#{f}") -> Callable[[str], str]:
+    """Map each link as written in ``doc`` to where it points in the printed output."""
+
+    def rewrite(href: str) -> str:
+        if _SCHEME.match(href) or href.startswith("//"):
+            return href
+        path, _, fragment = href.partition("#")
+        if not path:
+            return local(fragment)
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), path))
+        target = handbook.by_path.get(resolved)
+        return href if target is None else to_document(target, fragment)
+
+    return rewrite
+
+
+def print_document(
+    handbook: Handbook,
+    doc: Document,
+    history: History,
+    *,
+    to_document: LinkTarget = pdf_file_target,
+    namespace: str | None = None,
+) -> PrintDocument:
+    """The printed view of ``doc``.
+
+    ``namespace`` prefixes every id and in-document link (``POL-SAF-01--scope``)
+    so that documents printed one after another in the bundle keep their anchors apart.
+    """
+    local = (lambda f: f"#{namespace}--{f}") if namespace else (lambda f: f"#{f}")
+    body = render_markdown(doc.body, link_rewriter(handbook, doc, to_document, local), embed_images(handbook, doc))
+    if namespace:
+        body = _ID_ATTR.sub(lambda m: f'id="{namespace}--{m.group(1)}"', body)
+    meta = doc.meta
+    return PrintDocument(
+        anchor=namespace or doc.id,
+        id=doc.id,
+        title=doc.title,
+        kind=doc.kind.label,
+        version=meta.version,
+        status=doc.status,
+        owner=meta.owner,
+        approved_by=meta.approved_by or "not yet approved",
+        approved_on=long_date(meta.approved_on) or "not yet approved",
+        next_review=long_date(doc.next_review) or "not set",
+        effective_from=long_date(meta.effective_from) or None,
+        summary=meta.summary,
+        audience=", ".join(meta.audience) or None,
+        legal_basis=legal_basis(handbook, doc),
+        linked=_linked(handbook, doc, to_document),
+        body=Markup(body),
+        revisions=tuple(
+            RevisionRow(long_date(r.date), r.short, r.author, r.message) for r in history.of(doc.path)
+        ),
+        history_note=history.note,
+        draft_reason=draft_reason(doc, history),
+    )
+
+
+def legal_basis(handbook: Handbook, doc: Document) -> tuple[LegalRow, ...]:
+    rows = []
+    for key in CITATION_KEYS:
+        for clause_id in getattr(doc.meta, key):
+            clause = handbook.catalogue.get(clause_id)
+            title = clause.title if clause else "(not in the catalogue)"
+            instrument = clause.instrument.label if clause else ""
+            rows.append(LegalRow(CITATION_LABELS[key], clause_id, title, instrument))
+    return tuple(rows)
+
+
+def _linked(handbook: Handbook, doc: Document, to_document: LinkTarget) -> tuple[LinkedDoc, ...]:
+    if doc.kind is Kind.POLICY:
+        ids, relation = list(doc.meta.procedures), "Procedure"
+    elif doc.kind is Kind.PROCEDURE and doc.meta.policy:
+        ids, relation = [doc.meta.policy], "Policy"
+    else:
+        return ()
+    linked = []
+    for other_id in ids:
+        other = handbook.get(other_id)
+        href = to_document(other, "") if other is not None else None
+        linked.append(LinkedDoc(relation, other_id, other.title if other else "(missing)", href))
+    return tuple(linked)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment for the print templates shipped in ``render/templates``."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("polisi.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_template(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def embed_images(handbook: Handbook, doc: Document) -> Callable[[str], str]:
+    """Map a relative image source to a ``data:`` URI of the file beside the document.
+
+    Embedding keeps the PDF self-contained and lets the content-hash cache see an
+    edited picture; WeasyPrint itself is never allowed to read arbitrary files.
+    """
+    folder = (handbook.root / doc.path).parent
+
+    def embed(src: str) -> str:
+        if ":" in src.split("/", 1)[0] or src.startswith("/"):
+            return src
+        path = (folder / unquote(src)).resolve()
+        if not path.is_relative_to(handbook.root) or not path.is_file():
+            return src
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+    return embed

@@ -1,0 +1,43 @@
+"""The organisation's signature, as the PDF builders use it.
+
+Loads the signing identity once per build (the configured PKCS#12 file, or
+the demonstration CA under ``build/signing``) and fixes the reason, location
+and timestamp server, so the builders only say *what* they are signing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..model import Handbook
+from ..sign import SigningIdentity, load_identity, sign_pdf
+
+
+@dataclass(frozen=True)
+class Signer:
+    identity: SigningIdentity
+    location: str
+    timestamp_url: str | None
+
+    def sign(self, data: bytes, reason: str) -> bytes:
+        return sign_pdf(data, self.identity, reason=reason, location=self.location,
+                        timestamp_url=self.timestamp_url)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the certificate or timestamp server changes, so every PDF is signed again."""
+        digest = hashlib.sha256(self.identity.pkcs12.read_bytes())
+        digest.update((self.timestamp_url or "").encode())
+        return digest.hexdigest()
+
+    @property
+    def description(self) -> str:
+        return f"signed by {self.identity.subject}"
+
+
+def signer_for(handbook: Handbook) -> Signer:
+    config = handbook.config
+    build = handbook.root / config.build_dir
+    identity = load_identity(handbook.root, config.signing, build, config.organisation)
+    return Signer(identity, config.service, config.signing.timestamp_url)
