@@ -147,7 +147,7 @@ def test_verify_accepts_every_signed_output(built: Path, capsys: pytest.CaptureF
     assert run("verify", "--handbook", str(built), *map(str, files)) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(files)
-    assert all(": OK signed by Example Care Ltd DEMONSTRATION" in line for line in lines)
+    assert all(": OK signed by Example Care Ltd (DEMONSTRATION signing)" in line for line in lines)
     assert "every file matches" in lines[0]
 
 

@@ -149,7 +149,7 @@ def test_demo_secrets_are_private(demo_build: Path) -> None:
 def test_long_organisation_name_still_fits_a_certificate(tmp_path: Path) -> None:
     name = "The Very Long Registered Name of a Domiciliary Care Provider in Gwynedd Limited"
     identity = ensure_demo_identity(tmp_path / "build", name)
-    assert identity.subject.endswith("DEMONSTRATION signing - not for real use")
+    assert identity.subject.endswith("(DEMONSTRATION signing)")
     assert len(identity.subject) <= 64
 
 
@@ -532,3 +532,8 @@ def test_importing_polisi_sign_does_not_import_pyhanko() -> None:
     code = "import sys, polisi, polisi.sign; sys.exit('pyhanko' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], check=False, timeout=60)
     assert proc.returncode == 0
+
+
+def test_an_ordinary_organisation_name_is_kept_whole(tmp_path: Path) -> None:
+    identity = ensure_demo_identity(tmp_path / "build", "Partnerships for Progress")
+    assert identity.subject == "Partnerships for Progress (DEMONSTRATION signing)"

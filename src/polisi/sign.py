@@ -163,7 +163,7 @@ def _write_demo_identity(folder: Path, organisation: str) -> None:
 
     def name(label: str) -> x509.Name:
         # X.509 caps a common name at 64 characters; the organisation gives way, not the warning.
-        suffix = f" DEMONSTRATION {label} - not for real use"
+        suffix = f" (DEMONSTRATION {label})"
         return x509.Name(
             [
                 x509.NameAttribute(NameOID.COMMON_NAME, org[: 64 - len(suffix)].rstrip() + suffix),
