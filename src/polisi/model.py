@@ -24,7 +24,7 @@ from .errors import UsageError
 from .findings import Finding, Severity
 from .load import SourceFile, discover, read_source
 from .reviews import ReviewStatus, add_interval, review_status
-from .schema import FIELD_NAMES, STATUSES, FrontMatter
+from .schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter
 from .yamlpos import Loc
 
 
@@ -83,6 +83,11 @@ class Document:
     @property
     def body(self) -> str:
         return self.source.body
+
+    @property
+    def citations(self) -> tuple[tuple[str, str], ...]:
+        """Every ``(key, clause id)`` the document cites, in display order."""
+        return tuple((key, clause_id) for key in CITATION_KEYS for clause_id in getattr(self.meta, key))
 
     @property
     def area(self) -> str:

@@ -102,4 +102,12 @@ class FrontMatter(BaseModel):
 CITATION_KEYS: tuple[str, ...] = ("legislation", "statutory_guidance", "code_of_practice", "guidance")
 """Front-matter keys that hold catalogue citations, in display order."""
 
+CITATION_LABELS: dict[str, str] = {
+    "legislation": "Legislation",
+    "statutory_guidance": "Statutory guidance",
+    "code_of_practice": "Code of Professional Practice",
+    "guidance": "Guidance",
+}
+"""How each citation key is headed wherever citations are shown (site, PDFs, Word)."""
+
 FIELD_NAMES: tuple[str, ...] = tuple(FrontMatter.model_fields)

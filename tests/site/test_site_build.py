@@ -90,7 +90,7 @@ def test_document_panel(built_site: BuiltSite) -> None:
         ("Legislation", "SPRI-2017:reg-27"),
         ("Legislation", "SSWBA-2014:s-130"),
         ("Statutory guidance", "SG-SPRI-2019:reg-27"),
-        ("Code of Practice", "CoPP-W-2026"),
+        ("Code of Professional Practice", "CoPP-W-2026"),
         ("Guidance", "WSP:chi-s2"),
     ):
         clause = catalogue.get(clause_id)

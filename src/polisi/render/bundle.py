@@ -20,7 +20,6 @@ from ..catalogue import Clause
 from ..history import History
 from ..model import Document, Handbook, Kind
 from ..publish import replace_folder
-from ..schema import CITATION_KEYS
 from .manifest import MANIFEST, sha256_of, write_manifest
 from .pdf import PdfJob, render_pdf
 from .pdf_build import build_dir
@@ -177,8 +176,7 @@ def _all_in_order(handbook: Handbook) -> list[Document]:
 def _matrix(handbook: Handbook, docs: Iterable[Document], href: Callable[[str], str | None]) -> list[MatrixRow]:
     citing: dict[str, list[str]] = {}
     for doc in docs:
-        for clause_id in dict.fromkeys(c for key in CITATION_KEYS
-                                       for c in getattr(doc.meta, key)):
+        for clause_id in dict.fromkeys(c for _, c in doc.citations):
             citing.setdefault(clause_id, []).append(doc.id)
     rows = []
     for clause_id in sorted(citing, key=_clause_order):
@@ -190,8 +188,7 @@ def _matrix(handbook: Handbook, docs: Iterable[Document], href: Callable[[str], 
 
 def _uncovered(handbook: Handbook, docs: Iterable[Document], as_of: date) -> list[Clause]:
     """Clauses in force on ``as_of`` that no bundled document cites (whole-instrument ids left out)."""
-    cited = {c for d in docs for key in CITATION_KEYS
-             for c in getattr(d.meta, key)}
+    cited = {c for d in docs for _, c in d.citations}
     return sorted(
         (c for c in handbook.catalogue.clauses.values()
          if c.locator and c.id not in cited and c.instrument.id not in cited

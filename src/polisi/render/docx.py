@@ -27,7 +27,7 @@ from ..model import Document, Handbook
 from ..pandoc import run_pandoc
 from ..pipeline import Checked
 from ..publish import replace_folder
-from ..schema import CITATION_KEYS
+from ..schema import CITATION_LABELS
 from .markdown import render_markdown
 
 OUTPUT_FOLDER = "docx"
@@ -36,13 +36,6 @@ HANDBOOK_REFERENCE = "word/reference.docx"
 """An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
-_KEY_LABELS = {
-    "legislation": "Legislation",
-    "statutory_guidance": "Statutory guidance",
-    "code_of_practice": "Code of Professional Practice",
-    "guidance": "Guidance",
-}
-
 
 def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
@@ -153,13 +146,12 @@ def front_block(handbook: Handbook, doc: Document) -> str:
 def legal_basis(handbook: Handbook, doc: Document) -> str:
     """Every catalogue clause the document cites, with its title and the instrument it comes from."""
     rows = []
-    for key in CITATION_KEYS:
-        for clause_id in getattr(doc.meta, key):
-            clause = handbook.catalogue.get(clause_id)
-            title = clause.title if clause else ""
-            source = clause.instrument.label if clause else ""
-            rows.append(f"<tr><td>{escape(_KEY_LABELS[key])}</td><td>{escape(clause_id)}</td>"
-                        f"<td>{escape(title)}</td><td>{escape(source)}</td></tr>")
+    for key, clause_id in doc.citations:
+        clause = handbook.catalogue.get(clause_id)
+        title = clause.title if clause else ""
+        source = clause.instrument.label if clause else ""
+        rows.append(f"<tr><td>{escape(CITATION_LABELS[key])}</td><td>{escape(clause_id)}</td>"
+                    f"<td>{escape(title)}</td><td>{escape(source)}</td></tr>")
     if not rows:
         return ""
     head = "<tr><th>Kind</th><th>Clause</th><th>Subject</th><th>Instrument</th></tr>"

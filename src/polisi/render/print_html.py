@@ -24,15 +24,9 @@ from markupsafe import Markup
 
 from ..history import History
 from ..model import Document, Handbook, Kind
-from ..schema import CITATION_KEYS
+from ..schema import CITATION_LABELS
 from .markdown import render_markdown
 
-CITATION_LABELS = {
-    "legislation": "Legislation",
-    "statutory_guidance": "Statutory guidance",
-    "code_of_practice": "Code of practice",
-    "guidance": "Guidance",
-}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 
@@ -189,12 +183,11 @@ def print_document(
 
 def legal_basis(handbook: Handbook, doc: Document) -> tuple[LegalRow, ...]:
     rows = []
-    for key in CITATION_KEYS:
-        for clause_id in getattr(doc.meta, key):
-            clause = handbook.catalogue.get(clause_id)
-            title = clause.title if clause else "(not in the catalogue)"
-            instrument = clause.instrument.label if clause else ""
-            rows.append(LegalRow(CITATION_LABELS[key], clause_id, title, instrument))
+    for key, clause_id in doc.citations:
+        clause = handbook.catalogue.get(clause_id)
+        title = clause.title if clause else "(not in the catalogue)"
+        instrument = clause.instrument.label if clause else ""
+        rows.append(LegalRow(CITATION_LABELS[key], clause_id, title, instrument))
     return tuple(rows)
 
 

@@ -17,14 +17,8 @@ from ..catalogue import Clause, InstrumentKind
 from ..history import History, Revision
 from ..model import Document, Handbook, Kind
 from ..reviews import ReviewState
-from ..schema import CITATION_KEYS
+from ..schema import CITATION_KEYS, CITATION_LABELS
 
-CITATION_LABELS = {
-    "legislation": "Legislation",
-    "statutory_guidance": "Statutory guidance",
-    "code_of_practice": "Code of Practice",
-    "guidance": "Guidance",
-}
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
 STATE_LABELS = {
     ReviewState.OVERDUE: "Overdue",
@@ -124,9 +118,8 @@ class SitePlan:
         """Clause id -> the published documents that cite it."""
         found: dict[str, list[Document]] = {}
         for doc in self.published:
-            for key in CITATION_KEYS:
-                for cid in getattr(doc.meta, key):
-                    found.setdefault(cid, []).append(doc)
+            for _, cid in doc.citations:
+                found.setdefault(cid, []).append(doc)
         return found
 
     def related(self, doc: Document) -> tuple[str, list[Document]] | None:
