@@ -150,7 +150,7 @@ def test_pictures_beside_a_document_are_embedded_in_its_pdf(built: Path, tmp_pat
                          encoding="utf-8")
     assert run("build", "pdf", str(root), "PRO-SAF-01", "--as-of", AS_OF) == 0
     with pikepdf.open(pdf(root, "PRO-SAF-01")) as document:
-        images = [name for page in document.pages for name in page.images]
+        images = [name for page in document.pages for name in page.get_images()]
     assert images, "the picture is not in the PDF"
 
 
