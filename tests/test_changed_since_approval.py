@@ -188,3 +188,13 @@ def test_the_build_pipeline_refuses_to_publish_text_changed_since_approval(tagge
     with pytest.raises(CheckFailed) as failed:
         load_checked(tagged, date(2026, 3, 3), history=load_history(tagged))
     assert [f.code for f in failed.value.report.errors] == ["CHANGED_SINCE_APPROVAL"]
+
+
+def test_build_all_refuses_to_publish_text_changed_since_its_approval(tagged: Path) -> None:
+    edit(tagged, "What staff do.", "What staff should do.")
+    commit(tagged, "Soften the wording", "2026-03-02")
+    result = polisi("build", "all", str(tagged), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 1
+    assert "CHANGED_SINCE_APPROVAL" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("polisi: error: not published:")
+    assert not (tagged / "build").exists()

@@ -10,17 +10,13 @@ import sys
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from . import __version__
 from .errors import PolisiError, UsageError
 from .output import FORMATS, format_report
-
-if TYPE_CHECKING:
-    from .history import History
-    from .pipeline import Checked
 
 
 class DateType(click.ParamType):
@@ -97,22 +93,14 @@ def build_group() -> None:
 def build_all(path: Path, as_of: date | None) -> None:
     """Check the handbook and build every output into the build folder.
 
-    The stage order: check -> history -> signed PDFs -> inspector bundle -> site
-    (which links the PDFs and bundle) -> Word copies. Nothing is built when the
-    check finds errors.
+    In order: signed PDFs, the inspector bundle, the staff site (which links
+    them) and Word copies. Nothing is built when the check finds errors,
+    including text changed since its approval.
     """
-    from .history import load_history
-    from .pipeline import load_checked
-    from .render.signer import signer_for
+    from .pipeline import build_all as build_everything
 
-    today = _today(as_of)
-    checked = load_checked(path, today)
-    click.echo(format_report(checked.report, "text"))
-    history, signer = load_history(checked.handbook.root), signer_for(checked.handbook)
-    _pdf_step(checked, history, signer)
-    _bundle_step(checked, history, signer, today, None)
-    _build_site(checked, today, include_drafts=False, history=history)
-    _build_word_copies(checked, ())
+    build_everything(path, _today(as_of), click.echo)
+
 
 @build_group.command("docx")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
@@ -123,22 +111,11 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
 
     PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
     """
-    from .pipeline import load_checked
+    from .pipeline import load_checked, publish_word
 
     if not path.is_dir() and not path.exists():
         path, ids = Path("."), (str(path), *ids)
-    checked = load_checked(path, _today(as_of))
-    _build_word_copies(checked, ids)
-
-
-def _build_word_copies(checked: Checked, ids: tuple[str, ...]) -> None:
-    """The Word step of 'build all' and 'build docx': export, then say where the copies are."""
-    from .render.docx import build_docx
-
-    written = build_docx(checked, ids)
-    root = checked.handbook.root
-    folder = root / checked.handbook.config.build_dir / "docx"
-    click.echo(f"Word copies: {len(written)} document{'s' * (len(written) != 1)} in {folder.relative_to(root)}/")
+    click.echo(publish_word(load_checked(path, _today(as_of)), ids))
 
 
 @cli.command("import")
@@ -189,21 +166,12 @@ include_drafts_option = click.option(
 @include_drafts_option
 def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
     """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
-    from .pipeline import load_checked
+    from .history import load_history
+    from .pipeline import load_checked, publish_site
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
-    _build_site(checked, _today(as_of), include_drafts)
-
-
-def _build_site(checked: Checked, as_of: date, include_drafts: bool, history: History | None = None) -> None:
-    from .history import load_history
-    from .render.site import render_site
-
-    history = history or load_history(checked.handbook.root)
-    built = render_site(checked, history, as_of, include_drafts=include_drafts)
-    drafts = " (including drafts)" if built.include_drafts else ""
-    click.echo(f"site: {built.documents} documents{drafts} -> {built.path}")
+    click.echo(publish_site(checked, load_history(checked.handbook.root), _today(as_of), include_drafts=include_drafts))
 
 
 @cli.command("serve")
@@ -221,23 +189,6 @@ def serve_command(path: Path, as_of: date | None, include_drafts: bool, port: in
     serve(path, as_of, include_drafts=include_drafts, port=port, say=say)
 
 
-def _pdf_step(checked: Any, history: Any, signer: Any, ids: tuple[str, ...] = ()) -> None:
-    from .render.pdf_build import build_pdfs
-
-    result = build_pdfs(checked.handbook, history, ids, signer=signer)
-    total = len(result.rendered) + len(result.reused)
-    click.echo(f"{result.folder}: {total} PDFs ({len(result.rendered)} rendered, {len(result.reused)} unchanged), "
-               f"{signer.description}")
-
-
-def _bundle_step(checked: Any, history: Any, signer: Any, as_of: date, since: date | None) -> None:
-    from .render.bundle import build_bundle
-
-    result = build_bundle(checked.handbook, history, as_of, since, signer=signer)
-    state = "rendered" if result.rendered else "unchanged"
-    click.echo(f"{result.path}: inspector bundle ({state}), {signer.description}; manifest {result.manifest}")
-
-
 @build_group.command("pdf")
 @click.argument("targets", nargs=-1, metavar="[PATH] [ID]...")
 @as_of_option
@@ -248,12 +199,12 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     argument is a document id. Unchanged documents are not rendered again.
     """
     from .history import load_history
-    from .pipeline import load_checked
+    from .pipeline import load_checked, publish_pdfs
     from .render.signer import signer_for
 
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
     checked = load_checked(path, _today(as_of))
-    _pdf_step(checked, load_history(path), signer_for(checked.handbook), ids)
+    click.echo(publish_pdfs(checked, load_history(checked.handbook.root), signer_for(checked.handbook), ids))
 
 
 @build_group.command("bundle")
@@ -264,11 +215,12 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
 def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
     from .history import load_history
-    from .pipeline import load_checked
+    from .pipeline import load_checked, publish_bundle
     from .render.signer import signer_for
 
     checked = load_checked(path, _today(as_of))
-    _bundle_step(checked, load_history(path), signer_for(checked.handbook), _today(as_of), since)
+    history = load_history(checked.handbook.root)
+    click.echo(publish_bundle(checked, history, signer_for(checked.handbook), _today(as_of), since))
 
 
 @cli.command("verify")

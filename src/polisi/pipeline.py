@@ -1,21 +1,29 @@
-"""The stage order of a build, in one place: load -> check -> render -> sign.
+"""The stage order of a build, in one place: load -> check -> history -> render -> sign.
 
-Every command that publishes goes through :func:`build`, so nothing is ever
-published from a handbook that fails its checks.
+Every command that publishes goes through :func:`load_checked`, so nothing is
+ever published from a handbook that fails its checks. Each ``publish_*``
+function runs one output stage and returns the line that says what it did;
+:func:`build_all` runs them all in order. Engines are imported inside the
+functions so that ``import polisi`` stays light.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import check
 from .errors import BuildError
 from .findings import Report
-from .history import History
 from .model import Handbook, load_handbook
-from .output import summary_line
+from .output import format_report, summary_line
+
+if TYPE_CHECKING:
+    from .history import History
+    from .render.signer import Signer
 
 
 @dataclass(frozen=True)
@@ -26,10 +34,18 @@ class Checked:
     report: Report
 
 
-def load_checked(root: Path, as_of: date, *, strict: bool = False, history: History | None = None) -> Checked:
-    """Load and check; raise :class:`BuildError` carrying the report when it has errors.
+class CheckFailed(BuildError):
+    """The handbook has errors; nothing was published."""
 
-    Pass ``history`` (from :func:`polisi.history.load_history`) to include the git-based rules.
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"not published: {summary_line(report)}")
+        self.report = report
+
+
+def load_checked(root: Path, as_of: date, *, strict: bool = False, history: History | None = None) -> Checked:
+    """Load and check; raise :class:`CheckFailed` carrying the report when it has errors.
+
+    With ``history``, the check also refuses text changed since its approval.
     """
     handbook = load_handbook(root)
     report = check(handbook, as_of, history=history)
@@ -40,9 +56,59 @@ def load_checked(root: Path, as_of: date, *, strict: bool = False, history: Hist
     return Checked(handbook, report)
 
 
-class CheckFailed(BuildError):
-    """The handbook has errors; nothing was published."""
+def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
+    """Check, then publish every output: signed PDFs, the inspector bundle, the site (which
+    links the PDFs and bundle), and the Word copies. ``say`` receives one line per stage."""
+    from .history import load_history
+    from .render.signer import signer_for
 
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"not published: {summary_line(report)}")
-        self.report = report
+    history = load_history(root)
+    checked = load_checked(root, as_of, history=history)  # refuses text changed since its approval
+    say(format_report(checked.report, "text"))
+    signer = signer_for(checked.handbook)
+    say(publish_pdfs(checked, history, signer))
+    say(publish_bundle(checked, history, signer, as_of))
+    say(publish_site(checked, history, as_of))
+    say(publish_word(checked))
+    return checked
+
+
+def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequence[str] = ()) -> str:
+    from .render.pdf_build import build_pdfs
+
+    result = build_pdfs(checked.handbook, history, ids, signer=signer)
+    total = len(result.rendered) + len(result.reused)
+    return (f"{shown(result.folder)}: {total} PDFs ({len(result.rendered)} rendered, "
+            f"{len(result.reused)} unchanged), {signer.description}")
+
+
+def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: date, since: date | None = None) -> str:
+    from .render.bundle import build_bundle
+
+    result = build_bundle(checked.handbook, history, as_of, since, signer=signer)
+    state = "rendered" if result.rendered else "unchanged"
+    return f"{shown(result.path)}: inspector bundle ({state}), {signer.description}; manifest {shown(result.manifest)}"
+
+
+def publish_site(checked: Checked, history: History, as_of: date, *, include_drafts: bool = False) -> str:
+    from .render.site import render_site
+
+    built = render_site(checked, history, as_of, include_drafts=include_drafts)
+    drafts = " (including drafts)" if built.include_drafts else ""
+    return f"{shown(built.path)}: staff site, {built.documents} documents{drafts}"
+
+
+def publish_word(checked: Checked, ids: Sequence[str] = ()) -> str:
+    from .render.docx import build_docx
+
+    written = build_docx(checked, tuple(ids))
+    folder = checked.handbook.root / checked.handbook.config.build_dir / "docx"
+    return f"{shown(folder)}: Word copies of {len(written)} document{'s' * (len(written) != 1)}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)

@@ -225,7 +225,7 @@ def test_build_all_includes_the_site(tmp_path: Path) -> None:
     result = run_polisi("build", "all", str(root), "--as-of", AS_OF.isoformat())
     assert result.returncode == 0, result.stderr
     assert (root / "build/site/policies/POL-SAF-01.html").is_file()
-    assert "site: 3 documents" in result.stdout
+    assert "staff site, 3 documents" in result.stdout
 
 
 def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
