@@ -6,7 +6,6 @@ reports every problem. Rules never raise; the report is the only output.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +14,7 @@ from .catalogue import InstrumentKind, Provenance
 from .drift import changed_since_approval
 from .findings import Finding, Report, Severity
 from .history import History
-from .links import anchors, links
+from .links import anchors, links, resolve
 from .model import Document, Handbook, Kind
 from .reviews import ReviewState
 from .schema import CITATION_KEYS
@@ -179,13 +178,12 @@ def body_links(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
             if link.external or not link.target:
                 continue
             line, col = doc.source.body_line + link.line - 1, link.column
-            target_path, _, fragment = link.target.partition("#")
-            if not target_path:
+            resolved, fragment = resolve(doc.path, link.target)
+            if not resolved:
                 if fragment and fragment not in anchors_of(doc):
                     yield Finding(doc.path, line, col, ERROR, "BROKEN_ANCHOR",
                                   f"#{fragment} is not a heading in this document")
                 continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), target_path))
             target = handbook.by_path.get(resolved)
             if target is None:
                 if resolved in handbook.unreadable:

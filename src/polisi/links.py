@@ -8,6 +8,7 @@ test compares them with the real rendering of the shipped handbook.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,23 @@ _REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _INLINE_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`]")
 
 
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def is_external(target: str) -> bool:
+    """A link with a scheme (``https:``, ``mailto:``) or a network path leaves the handbook."""
+    return bool(_SCHEME.match(target)) or target.startswith("//")
+
+
+def resolve(from_path: str, target: str) -> tuple[str, str]:
+    """Where a relative link written in the file ``from_path`` points, as (handbook-relative path,
+    fragment). The path is empty for a link to a heading of the same page."""
+    path, _, fragment = target.partition("#")
+    if not path:
+        return "", fragment
+    return posixpath.normpath(posixpath.join(posixpath.dirname(from_path), path)), fragment
+
+
 @dataclass(frozen=True)
 class Link:
     target: str
@@ -33,7 +51,7 @@ class Link:
 
     @property
     def external(self) -> bool:
-        return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", self.target)) or self.target.startswith("//")
+        return is_external(self.target)
 
 
 def _lines_outside_code(body: str) -> Iterator[tuple[int, str]]:

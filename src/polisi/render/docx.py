@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -23,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import UsageError
+from ..links import is_external, resolve
 from ..model import Document, Handbook
 from ..pandoc import run_pandoc
 from ..pipeline import Checked
@@ -35,7 +34,6 @@ OUTPUT_FOLDER = "docx"
 HANDBOOK_REFERENCE = "word/reference.docx"
 """An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
@@ -166,11 +164,9 @@ def _columns(*percent: int) -> str:
 
 def _link_target(handbook: Handbook, doc: Document, href: str) -> str:
     """A link to another handbook document points at its Word copy beside this one."""
-    if not href or href.startswith("#") or _SCHEME.match(href):
+    if not href or href.startswith("#") or is_external(href):
         return href
-    path, _, _fragment = href.partition("#")
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), path))
-    target = handbook.by_path.get(resolved)
+    target = handbook.by_path.get(resolve(doc.path, href)[0])
     return f"{target.id}.docx" if target else href
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..links import links
+from ..links import links, resolve
 from ..model import Document, Kind
 from .site_config import NavEntry
 from .site_plan import (
@@ -111,12 +111,10 @@ def _write(
 def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
     """The body with links to unpublished documents redirected, and linked files copied."""
     lines = doc.body.splitlines(keepends=True)
-    folder = posixpath.dirname(doc.path)
     for link in sorted(links(doc.body), key=lambda k: (k.line, -k.column)):
         if link.external or not link.target or link.target.startswith("#"):
             continue
-        target_path = link.target.partition("#")[0]
-        resolved = posixpath.normpath(posixpath.join(folder, target_path))
+        resolved = resolve(doc.path, link.target)[0]
         target = plan.handbook.by_path.get(resolved)
         if target is None:
             _copy_linked_file(plan.handbook.root, resolved, docs)
@@ -124,7 +122,7 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         if target.id in plan.published_ids:
             continue
         plan.linked_unpublished.add(target.id)
-        new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", folder or ".")
+        new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
     return "".join(lines)
