@@ -10,39 +10,15 @@ import sys
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import __version__
+from .cli_history import COMMANDS as GIT_RECORD_COMMANDS
+from .cli_options import DATE, as_of_option, path_argument
+from .cli_options import today as _today
 from .errors import PolisiError, UsageError
 from .output import FORMATS, format_report
-
-
-class DateType(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
-
-
-DATE = DateType()
-
-path_argument = click.argument(
-    "path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
-)
-as_of_option = click.option(
-    "--as-of", type=DATE, default=None, help="Judge review dates as on this day (default: today)."
-)
-
-
-def _today(as_of: date | None) -> date:
-    return as_of or date.today()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,6 +28,10 @@ def _today(as_of: date | None) -> date:
 def cli(ctx: click.Context, debug: bool) -> None:
     """Check, publish and sign a policy handbook kept as Markdown in git."""
     ctx.obj = {"debug": debug}
+
+
+for _command in GIT_RECORD_COMMANDS:
+    cli.add_command(_command)
 
 
 @cli.command("check")
@@ -280,5 +260,3 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"polisi: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(1)
 
-
-from . import cli_history as _cli_history  # noqa: E402,F401 - registers review, approve, history, show, diff

@@ -1,7 +1,7 @@
 """Commands that read or write the git record: review, approve, history, show, diff.
 
 Kept apart from ``cli`` so each command stays a thin layer over ``schedule``,
-``approve`` and ``record``; ``cli`` imports this module to register them.
+``approve`` and ``record``; ``cli`` registers :data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from .cli import DATE, _today, as_of_option, cli, path_argument
+from .cli_options import DATE, as_of_option, path_argument
+from .cli_options import today as _today
 from .errors import UsageError
 
 
@@ -22,7 +23,7 @@ def _handbook_dir(path: Path) -> Path:
     return path
 
 
-@cli.command("review")
+@click.command("review")
 @path_argument
 @as_of_option
 @click.option(
@@ -64,7 +65,7 @@ def review_command(
     sys.exit(1 if schedule.fails(FailOn(fail_on)) else 0)
 
 
-@cli.command("approve")
+@click.command("approve")
 @click.argument("doc_id", metavar="ID")
 @path_argument
 @click.option(
@@ -93,7 +94,7 @@ def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str
     )
 
 
-@cli.command("history")
+@click.command("history")
 @click.argument("doc_id", metavar="ID")
 @path_argument
 def history_command(doc_id: str, path: Path) -> None:
@@ -104,7 +105,7 @@ def history_command(doc_id: str, path: Path) -> None:
     click.echo(format_log(record, log(record)))
 
 
-@cli.command("show")
+@click.command("show")
 @click.argument("doc_id", metavar="ID")
 @path_argument
 @click.option("--as-at", type=DATE, default=None, help="The day to look at (default: today).")
@@ -121,7 +122,7 @@ def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
     click.echo(version.text, nl=False)
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("doc_id", metavar="ID")
 @click.argument("version_a")
 @click.argument("version_b")
@@ -133,3 +134,6 @@ def diff_command(doc_id: str, version_a: str, version_b: str, path: Path) -> Non
     record = open_record(_handbook_dir(path), doc_id)
     same = f"{doc_id} v{version_a.removeprefix('v')} and v{version_b.removeprefix('v')} have the same text\n"
     click.echo(versions_diff(record, version_a, version_b) or same, nl=False)
+
+
+COMMANDS: tuple[click.Command, ...] = (review_command, approve_command, history_command, show_command, diff_command)
