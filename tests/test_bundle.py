@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from polisi.history import load_history
 from polisi.model import load_handbook
-from polisi.render.bundle import bundle_job
+from polisi.render.bundle import bundle_plan, render_bundle
 from polisi.render.pdf import render_pdf
 
 from .pdf_handbook import AS_OF, pdftotext, run, squash
@@ -129,7 +129,8 @@ def test_bundle_is_byte_identical_before_signing(built: Path) -> None:
     handbook, history = load_handbook(built), load_history(built)
     from datetime import date
 
-    fresh = render_pdf(bundle_job(handbook, history, date.fromisoformat(AS_OF)))
+    plan = bundle_plan(handbook, history, date.fromisoformat(AS_OF))
+    fresh = render_bundle(plan, lambda parts: [render_pdf(p.job) for p in parts])  # every part laid out afresh
     assert bundle(built).read_bytes().startswith(fresh)
 
 
