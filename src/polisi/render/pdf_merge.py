@@ -92,7 +92,9 @@ def merge_parts(parts: Sequence[MergePart]) -> bytes:
         for name, spec in _name_tree(src, "/EmbeddedFiles"):
             files[name] = _copy(out, src, spec)
         for spec in src.Root.get("/AF", Array()):
-            associated.append(_copy(out, src, spec))
+            copied_spec = _copy(out, src, spec)
+            if all(copied_spec.objgen != known.objgen for known in associated):  # WeasyPrint lists each twice
+                associated.append(copied_spec)
         marks = [_copy_bookmark(out, src, b) for b in _bookmarks(src)]
         if part.nested and outline:
             outline[-1].children.extend(marks)
