@@ -6,7 +6,8 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
+from io import BytesIO
 from pathlib import Path
 
 import pikepdf
@@ -16,7 +17,8 @@ from pypdf import PdfReader
 from polisi.history import load_history
 from polisi.model import load_handbook
 from polisi.render.bundle import build_bundle, bundle_plan, render_bundle
-from polisi.render.pdf import render_pdf
+from polisi.render.pdf import PdfJob, render_pdf
+from polisi.render.pdf_merge import LINK_PREFIX, MergeFailed, MergePart, merge_parts
 from polisi.render.signer import signer_for
 
 from .pdf_handbook import AS_OF, git, pdftotext, run, squash
@@ -130,7 +132,7 @@ def test_change_log_since_a_date(since_bundle: Path) -> None:
 def test_bundle_is_byte_identical_before_signing(built: Path) -> None:
     handbook, history = load_handbook(built), load_history(built)
     plan = bundle_plan(handbook, history, date.fromisoformat(AS_OF))
-    fresh = render_bundle(plan, lambda parts: [render_pdf(p.job) for p in parts])  # every part laid out afresh
+    fresh, _ = render_bundle(plan, lambda parts: [render_pdf(p.job) for p in parts])  # every part laid out afresh
     assert bundle(built).read_bytes().startswith(fresh)
 
 
@@ -195,7 +197,8 @@ def assert_contents_numbers_are_where_each_entry_starts(path: Path) -> None:
         dests = _dest_pages(pdf)
         contents = pdf.pages[1]
         links = [str(a.Dest) for a in contents.get("/Annots", []) if "/Dest" in a]
-    numbers = [int(line.split()[-1]) for line in pages[1].splitlines() if re.search(r"\.{3,}\s*\d+$", line)]
+    numbers = [int(line.split()[-1]) for line in pages[1].splitlines()
+               if re.search(r"\S\s{2,}\d+$", line) and "Page " not in line]
     targets = list(dict.fromkeys(links))  # each entry is one or more link rectangles
     assert len(numbers) == len(targets) and targets
     for name, number in zip(targets, numbers, strict=True):
@@ -283,3 +286,19 @@ def test_editing_one_document_lays_out_only_its_part_and_the_contents(
     # a rebuild that changes nothing lays out nothing
     again = build_bundle(handbook, history, date.fromisoformat(AS_OF), signer=signer_for(handbook))
     assert again.parts_rendered == () and not again.rendered
+
+
+def _part(body: str) -> MergePart:
+    html = f'<!DOCTYPE html><html lang="en-GB"><head><title>Part</title></head><body>{body}</body></html>'
+    moment = datetime(2026, 3, 2, tzinfo=UTC)
+    return MergePart(render_pdf(PdfJob(html, moment, moment)))
+
+
+def test_a_link_to_a_destination_no_part_defines_fails_the_merge() -> None:
+    first = _part(f'<h1 id="one">One</h1><p><a href="{LINK_PREFIX}two">to two</a></p>')
+    merged = merge_parts([first, _part('<h1 id="two">Two</h1>')])
+    with pikepdf.open(BytesIO(merged)) as pdf:
+        (link,) = [a for a in pdf.pages[0].Annots if a.Subtype == "/Link"]
+        assert str(link.Dest) == "two" and _dest_pages(pdf)["two"] == 1
+    with pytest.raises(MergeFailed, match="'two', which no part of the bundle defines"):
+        merge_parts([first, _part('<h1 id="three">Three</h1>')])

@@ -5,6 +5,12 @@ matrix, every document's review status and approval record, optionally a
 change log, then every approved policy (each followed by its procedures).
 Handbook links become links inside the bundle. Beside it, ``manifest.json``
 records the SHA-256 of every output file and the commit they were built from.
+
+The bundle is laid out in parts (:class:`Part`), each cached by content hash,
+so that an edit re-lays out only what it touched: one layout of everything
+made every edit cost a full render. No part depends on another's page count
+except the cover and contents, which are laid out last and are short; the
+parts are joined by :mod:`polisi.render.pdf_merge`.
 """
 
 from __future__ import annotations
@@ -184,8 +190,11 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     )
 
     def register(name: str, label: str, **data: object) -> Part:
-        """Registers summarise every document, so they carry the DRAFT mark whenever any document is uncommitted."""
-        html = render_template("bundle.html.j2", part=name, watermark=bool(dirty),
+        """Unmarked even when a document is uncommitted: the cover names it and its own pages carry DRAFT.
+
+        Marking them too would lay out every register again for any uncommitted edit.
+        """
+        html = render_template("bundle.html.j2", part=name, watermark=False,
                                created=created.isoformat(), modified=created.isoformat(), **context, **data)
         return Part(name, label, "section", PdfJob(html, created, created))
 
@@ -233,12 +242,14 @@ def build_bundle(
     out = build_dir(handbook)
     target = out / "bundle"
     parts = PartCache(out / "cache" / PARTS_FOLDER)
-    unsigned = render_bundle(bundle_plan(handbook, history, as_of, since), parts.render)
+    cache_path = out / "cache" / CACHE_FILE
+    cached = _load(cache_path)
+    guess = cached.get("contents_pages")
+    unsigned, contents_pages = render_bundle(bundle_plan(handbook, history, as_of, since), parts.render,
+                                             guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
     key = hashlib.sha256(unsigned).hexdigest() + signer.fingerprint
-    cache_path = out / "cache" / CACHE_FILE
     previous = target / BUNDLE_FILE
-    cached = _load(cache_path)
     reuse = previous.is_file() and cached.get("key") == key and cached.get("sha256") == sha256_of(previous)
     with replace_folder(target) as staging:
         pdf = staging / BUNDLE_FILE
@@ -249,7 +260,8 @@ def build_bundle(
         files = [(f"bundle/{BUNDLE_FILE}", pdf)] + [(f"pdf/{p.name}", p) for p in sorted((out / "pdf").glob("*.pdf"))]
         write_manifest(staging / MANIFEST, files, history.head, as_of)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous)}), encoding="utf-8")
+    cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous), "contents_pages": contents_pages}),
+                          encoding="utf-8")
     return BundleBuild(previous, target / MANIFEST, not reuse, tuple(parts.rendered))
 
 
@@ -301,16 +313,17 @@ Renderer = Callable[[Sequence[Part]], list[bytes]]
 """Lays out parts: each part's unsigned PDF, in order."""
 
 
-def render_bundle(plan: BundlePlan, render: Renderer) -> bytes:
-    """The unsigned bundle: every part laid out by ``render``, then the contents, merged into one PDF.
+def render_bundle(plan: BundlePlan, render: Renderer, contents_pages: int = 2) -> tuple[bytes, int]:
+    """The unsigned bundle and the page count of its cover and contents.
 
-    The contents come last because they list page numbers; their own length
-    shifts every number, so they are laid out again until it stops changing
-    (once, or twice when the contents grow by a page).
+    Every part is laid out by ``render``, then the cover and contents, and all
+    are merged into one PDF. The contents come last because they list page
+    numbers; their own length shifts every number, so they are laid out again
+    until it stops changing. ``contents_pages`` is the first guess: the
+    previous build's count makes one layout enough.
     """
     rendered = render(plan.parts)
     pages = [_page_count(data) for data in rendered]
-    contents_pages = 2
     for _ in range(4):
         (contents,) = render([Part("contents", "Contents", "section", plan.contents(pages, contents_pages))])
         if _page_count(contents) == contents_pages:
@@ -319,7 +332,7 @@ def render_bundle(plan: BundlePlan, render: Renderer) -> bytes:
     else:
         raise RenderFailed("the contents of the bundle do not settle on a page count")
     merged = [MergePart(contents)] + [MergePart(data, p.nested) for p, data in zip(plan.parts, rendered, strict=True)]
-    return merge_parts(merged)
+    return merge_parts(merged), contents_pages
 
 
 def _page_count(data: bytes) -> int:
@@ -331,7 +344,7 @@ def _epoch(history: History) -> datetime:
     return history.head_date or datetime.fromisoformat("1980-01-01T00:00:00+00:00")
 
 
-def _load(path: Path) -> dict[str, str]:
+def _load(path: Path) -> dict[str, object]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
