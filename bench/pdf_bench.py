@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from synth import generate
 
 from polisi.history import load_history
 from polisi.pipeline import load_checked
-from polisi.render.bundle import build_bundle, bundle_job
+from polisi.render.bundle import Part, build_bundle, bundle_plan, render_bundle
 from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import build_pdfs, document_job
 from polisi.render.signer import signer_for
@@ -52,17 +53,19 @@ def synthetic(root: Path, count: int) -> Path:
     return root
 
 
-def build(root: Path) -> tuple[float, float, int, int]:
-    """(seconds for all PDFs, seconds for the bundle, PDFs rendered, bundle pages)."""
+def build(root: Path) -> tuple[float, float, int, int, str]:
+    """(seconds for all PDFs, seconds for the bundle, PDFs rendered, bundle pages, bundle parts laid out)."""
     checked = load_checked(root, AS_OF)
     history = load_history(root)
     signer = signer_for(checked.handbook)
     start = time.perf_counter()
     result = build_pdfs(checked.handbook, history, signer=signer)
     middle = time.perf_counter()
-    build_bundle(checked.handbook, history, AS_OF, signer=signer)
+    bundle = build_bundle(checked.handbook, history, AS_OF, signer=signer)
     end = time.perf_counter()
-    return middle - start, end - middle, len(result.rendered), _pages(root / "build/bundle/inspector-bundle.pdf")
+    parts = len(list((root / "build/cache/bundle-parts").glob("*.pdf")))
+    return (middle - start, end - middle, len(result.rendered), _pages(root / "build/bundle/inspector-bundle.pdf"),
+            f"{len(bundle.parts_rendered)} of {parts} parts")
 
 
 def _pages(path: Path) -> int:
@@ -72,7 +75,7 @@ def _pages(path: Path) -> int:
 
 
 def weasyprint_only(root: Path) -> tuple[float, float]:
-    """WeasyPrint's own time for the same HTML: every document page, then the bundle page."""
+    """WeasyPrint's own time for the same HTML: every document page, then every part of the bundle (not the merge)."""
     checked = load_checked(root, AS_OF)
     history = load_history(root)
     handbook = checked.handbook
@@ -80,9 +83,18 @@ def weasyprint_only(root: Path) -> tuple[float, float]:
     start = time.perf_counter()
     for job in jobs:
         render_pdf(job)
-    middle = time.perf_counter()
-    render_pdf(bundle_job(handbook, history, AS_OF))
-    return middle - start, time.perf_counter() - middle
+    documents = time.perf_counter() - start
+    layout = 0.0
+
+    def render(parts: Sequence[Part]) -> list[bytes]:
+        nonlocal layout
+        begin = time.perf_counter()
+        pdfs = [render_pdf(part.job) for part in parts]
+        layout += time.perf_counter() - begin
+        return pdfs
+
+    render_bundle(bundle_plan(handbook, history, AS_OF), render)
+    return documents, layout
 
 
 def edit_one(root: Path) -> None:
@@ -93,13 +105,13 @@ def edit_one(root: Path) -> None:
 
 def run(label: str, root: Path) -> str:
     docs = len(load_checked(root, AS_OF).handbook.documents)
-    cold_pdf, cold_bundle, rendered, pages = build(root)
+    cold_pdf, cold_bundle, rendered, pages, _ = build(root)
     edit_one(root)
-    warm_pdf, warm_bundle, rerendered, _ = build(root)
+    warm_pdf, warm_bundle, rerendered, _, parts = build(root)
     wp_docs, wp_bundle = weasyprint_only(root)
     cold, warm = cold_pdf + cold_bundle, warm_pdf + warm_bundle
     return (f"| {label} | {docs} | {pages} | {cold_pdf:.1f} | {cold_bundle:.1f} | {cold:.1f} | "
-            f"{warm_pdf:.1f} ({rerendered} of {rendered}) | {warm_bundle:.1f} | {warm:.1f} | "
+            f"{warm_pdf:.1f} ({rerendered} of {rendered}) | {warm_bundle:.1f} ({parts}) | {warm:.1f} | "
             f"{100 * warm_pdf / cold_pdf:.0f}% | {100 * warm / cold:.0f}% | {wp_docs:.1f} | {wp_bundle:.1f} |")
 
 

@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
+from io import BytesIO
 from pathlib import Path
 
 import pikepdf
@@ -14,10 +16,12 @@ from pypdf import PdfReader
 
 from polisi.history import load_history
 from polisi.model import load_handbook
-from polisi.render.bundle import bundle_job
-from polisi.render.pdf import render_pdf
+from polisi.render.bundle import build_bundle, bundle_plan, render_bundle
+from polisi.render.pdf import PdfJob, render_pdf
+from polisi.render.pdf_merge import LINK_PREFIX, MergeFailed, MergePart, merge_parts
+from polisi.render.signer import signer_for
 
-from .pdf_handbook import AS_OF, pdftotext, run, squash
+from .pdf_handbook import AS_OF, git, pdftotext, run, squash
 
 SECTIONS = {"contents": "Contents", "statement": "Statement of Purpose", "legal-basis": "Legal-basis matrix",
             "review-status": "Review status and approval record", "documents": "Policies and procedures in force",
@@ -127,9 +131,8 @@ def test_change_log_since_a_date(since_bundle: Path) -> None:
 
 def test_bundle_is_byte_identical_before_signing(built: Path) -> None:
     handbook, history = load_handbook(built), load_history(built)
-    from datetime import date
-
-    fresh = render_pdf(bundle_job(handbook, history, date.fromisoformat(AS_OF)))
+    plan = bundle_plan(handbook, history, date.fromisoformat(AS_OF))
+    fresh, _ = render_bundle(plan, lambda parts: [render_pdf(p.job) for p in parts])  # every part laid out afresh
     assert bundle(built).read_bytes().startswith(fresh)
 
 
@@ -179,3 +182,123 @@ def test_tampered_copies_fail(built: Path, tmp_path: Path, capsys: pytest.Captur
     assert run("verify", "--trust-root", ca, str(copy / "bundle" / "inspector-bundle.pdf")) == 1
     out = capsys.readouterr().out
     assert "FAILED" in out and "pdf/POL-SAF-01.pdf does not match its SHA-256" in out
+
+
+def _dest_pages(pdf: pikepdf.Pdf) -> dict[str, int]:
+    """Each named destination of ``pdf`` and the index of the page it lands on."""
+    page_index = {page.objgen: n for n, page in enumerate(pdf.pages)}
+    return {str(k): page_index[v[0].objgen] for k, v in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+
+
+def assert_contents_numbers_are_where_each_entry_starts(path: Path) -> None:
+    """Every contents line's page number is the page its link target (and its heading) is on."""
+    pages = pdftotext(path).split("\f")
+    with pikepdf.open(path) as pdf:
+        dests = _dest_pages(pdf)
+        contents = pdf.pages[1]
+        links = [str(a.Dest) for a in contents.get("/Annots", []) if "/Dest" in a]
+    numbers = [int(line.split()[-1]) for line in pages[1].splitlines()
+               if re.search(r"\S\s{2,}\d+$", line) and "Page " not in line]
+    targets = list(dict.fromkeys(links))  # each entry is one or more link rectangles
+    assert len(numbers) == len(targets) and targets
+    for name, number in zip(targets, numbers, strict=True):
+        assert dests[name] == number - 1, (name, number)
+        heading = SECTIONS.get(name)
+        assert squash(heading or f"{name} version") in squash(pages[number - 1]), name
+        if heading is None:
+            assert "Document control" in pages[number - 1]
+
+
+def assert_structure_is_one_consistent_tree(path: Path) -> None:
+    """One tagged tree whose ParentTree resolves every page and annotation key; PDF/A identity and sources."""
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        assert len(root.K) == 1 and root.K[0].S == "/Document"
+        nums = root.ParentTree.Nums
+        tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert len(tree) == len(nums) // 2 and int(root.ParentTreeNextKey) > max(tree)
+        page_ids = {page.objgen for page in pdf.pages}
+        for page in pdf.pages:
+            marked = tree[int(page.StructParents)]
+            assert isinstance(marked, pikepdf.Array) and len(marked) > 0
+            assert all(element.get("/Pg") is None or element.Pg.objgen in page_ids for element in marked)
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") == "/Link":
+                    element = tree[int(annot.StructParent)]
+                    assert element.S == "/Link"
+                    assert any(k.get("/Obj") is not None and k.Obj.objgen == annot.objgen
+                               for k in element.K if isinstance(k, pikepdf.Dictionary))
+        assert bool(pdf.Root.MarkInfo.Marked) is True and str(pdf.Root.Lang) == "en-GB"
+        xmp = pdf.open_metadata()
+        assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "A"
+        assert xmp["dc:title"].startswith("Inspector bundle: Example Care Ltd")
+        assert list(pdf.Root.PageLabels.Nums) == [0, pikepdf.Dictionary(S=pikepdf.Name.D)]
+        assert {"SOP-01.md", "POL-SAF-01.md", "PRO-SAF-01.md"} <= set(pdf.attachments)
+        assert len(pdf.Root.AF) == len(pdf.attachments)
+        for font in (f for page in pdf.pages for f in page.Resources.Font.values()):
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            assert any(k in descendant.FontDescriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_contents_numbers_are_the_pages_each_entry_starts_on(built: Path) -> None:
+    assert_contents_numbers_are_where_each_entry_starts(bundle(built))
+
+
+def test_merged_structure_tree_is_consistent(built: Path) -> None:
+    assert_structure_is_one_consistent_tree(bundle(built))
+
+
+def test_every_page_says_uncontrolled_and_which_part_it_is(built: Path) -> None:
+    pages = pdftotext(bundle(built)).split("\f")[:-1]
+    assert all("Uncontrolled when printed; check the intranet for the current version" in p for p in pages)
+    policy = next(n for n, p in enumerate(pages) if "POLICY" in p and "Document control" in p)
+    assert re.search(r"POL-SAF-01 version 2\.0 · Page 1 of \d+", pages[policy])
+    assert re.search(r"Contents · Page 2 of 2", pages[1])
+
+
+def test_editing_one_document_lays_out_only_its_part_and_the_contents(
+        built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "handbook"
+    shutil.copytree(built, root)
+    path = bundle(root)
+    with pikepdf.open(path) as pdf:
+        before = _dest_pages(pdf)
+    capsys.readouterr()
+    assert run("build", "bundle", str(root), "--as-of", AS_OF) == 0
+    assert "inspector bundle (unchanged)" in capsys.readouterr().out
+    # a longer policy pushes the procedure after it onto later pages
+    policy = root / "policies" / "POL-SAF-01.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n## Training\n\n" + "Everyone is trained. " * 400 + "\n",
+                      encoding="utf-8")
+    git(root, "commit", "-qam", "Training section", date="2026-05-01T10:00:00+01:00")
+    handbook, history = load_handbook(root), load_history(root)
+    result = build_bundle(handbook, history, date.fromisoformat(AS_OF), signer=signer_for(handbook))
+    assert sorted(result.parts_rendered) == ["POL-SAF-01", "contents"]
+    with pikepdf.open(path) as pdf:
+        after = _dest_pages(pdf)
+    assert after["PRO-SAF-01"] > before["PRO-SAF-01"]
+    assert "everyone-is-trained" in squash(pdftotext(path))
+    assert_contents_numbers_are_where_each_entry_starts(path)
+    assert_structure_is_one_consistent_tree(path)
+    assert run("verify", "--handbook", str(root), str(path)) == 0
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False).stdout
+    assert "Signature Validation: Signature is Valid." in out and "Total document signed" in out
+    # a rebuild that changes nothing lays out nothing
+    again = build_bundle(handbook, history, date.fromisoformat(AS_OF), signer=signer_for(handbook))
+    assert again.parts_rendered == () and not again.rendered
+
+
+def _part(body: str) -> MergePart:
+    html = f'<!DOCTYPE html><html lang="en-GB"><head><title>Part</title></head><body>{body}</body></html>'
+    moment = datetime(2026, 3, 2, tzinfo=UTC)
+    return MergePart(render_pdf(PdfJob(html, moment, moment)))
+
+
+def test_a_link_to_a_destination_no_part_defines_fails_the_merge() -> None:
+    first = _part(f'<h1 id="one">One</h1><p><a href="{LINK_PREFIX}two">to two</a></p>')
+    merged = merge_parts([first, _part('<h1 id="two">Two</h1>')])
+    with pikepdf.open(BytesIO(merged)) as pdf:
+        (link,) = [a for a in pdf.pages[0].Annots if a.Subtype == "/Link"]
+        assert str(link.Dest) == "two" and _dest_pages(pdf)["two"] == 1
+    with pytest.raises(MergeFailed, match="'two', which no part of the bundle defines"):
+        merge_parts([first, _part('<h1 id="three">Three</h1>')])

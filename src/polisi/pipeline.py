@@ -86,7 +86,8 @@ def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: da
     from .render.bundle import build_bundle
 
     result = build_bundle(checked.handbook, history, as_of, since, signer=signer)
-    state = "rendered" if result.rendered else "unchanged"
+    laid_out = len(result.parts_rendered)
+    state = f"rendered; {laid_out} part{'' if laid_out == 1 else 's'} laid out" if result.rendered else "unchanged"
     return f"{shown(result.path)}: inspector bundle ({state}), {signer.description}; manifest {shown(result.manifest)}"
 
 

@@ -5,29 +5,41 @@ matrix, every document's review status and approval record, optionally a
 change log, then every approved policy (each followed by its procedures).
 Handbook links become links inside the bundle. Beside it, ``manifest.json``
 records the SHA-256 of every output file and the commit they were built from.
+
+The bundle is laid out in parts (:class:`Part`), each cached by content hash,
+so that an edit re-lays out only what it touched: one layout of everything
+made every edit cost a full render. No part depends on another's page count
+except the cover and contents, which are laid out last and are short; the
+parts are joined by :mod:`polisi.render.pdf_merge`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from io import BytesIO
 from pathlib import Path
+
+import pikepdf
 
 from ..catalogue import Clause
 from ..history import History
 from ..model import Document, Handbook, Kind
 from ..publish import replace_folder
 from .manifest import MANIFEST, sha256_of, write_manifest
-from .pdf import PdfJob, render_pdf
+from .pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from .pdf_build import build_dir
+from .pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from .print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
 from .signer import Signer
 
 BUNDLE_FILE = "inspector-bundle.pdf"
 CACHE_FILE = "bundle.json"
+PARTS_FOLDER = "bundle-parts"
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,9 @@ class BundleBuild:
     path: Path
     manifest: Path
     rendered: bool
+    """Signed anew (the merged bundle differs from the previous build's)."""
+    parts_rendered: tuple[str, ...] = ()
+    """Parts laid out by this build; the others came from the cache."""
 
 
 def bundled_documents(handbook: Handbook) -> list[Document]:
@@ -81,8 +96,69 @@ def bundled_documents(handbook: Handbook) -> list[Document]:
     return order
 
 
-def bundle_job(handbook: Handbook, history: History, as_of: date, since: date | None = None) -> PdfJob:
-    """The bundle's HTML page and metadata; the same commit and dates always give the same job."""
+@dataclass(frozen=True)
+class Part:
+    """One separately laid-out piece of the bundle: a register, the Statement of Purpose or one document."""
+
+    name: str
+    """The id of the element it starts with; contents entries link to it."""
+    label: str
+    """How the contents lists it."""
+    kind: str
+    """``section``, ``policy`` or ``procedure``: how the contents styles its entry."""
+    job: PdfJob
+    nested: bool = False
+    """A document after the first: its bookmark goes under "Policies and procedures in force"."""
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    kind: str
+    label: str
+    href: str
+    page: int
+    children: tuple[ContentsEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class BundlePlan:
+    """Every part but the contents, and what the contents part needs once their page counts are known.
+
+    Only the cover and contents depend on page counts, so only they are laid out
+    again when an edit makes a document longer or shorter.
+    """
+
+    parts: tuple[Part, ...]
+    documents: tuple[str, ...]
+    """Names of the parts that are bundled documents, in order."""
+    context: dict[str, object]
+    created: datetime
+    modified: datetime
+
+    def contents(self, pages: Sequence[int], contents_pages: int) -> PdfJob:
+        """The cover and contents, listing each part at the bundle page it starts on."""
+        starts: dict[str, int] = {}
+        page = contents_pages + 1
+        for part, count in zip(self.parts, pages, strict=True):
+            starts[part.name] = page
+            page += count
+        entries = [ContentsEntry(p.kind, p.label, LINK_PREFIX + p.name, starts[p.name])
+                   for p in self.parts if p.name not in self.documents]
+        if self.documents:
+            children = tuple(ContentsEntry(p.kind, p.label, LINK_PREFIX + p.name, starts[p.name])
+                             for p in self.parts if p.name in self.documents)
+            entries.append(ContentsEntry("section", DOCUMENTS_TITLE, LINK_PREFIX + DOCUMENTS_ANCHOR,
+                                         starts[self.documents[0]], children))
+        html = render_template("bundle.html.j2", part="contents", contents=entries, **self.context)
+        return PdfJob(html, self.created, self.modified)
+
+
+DOCUMENTS_TITLE = "Policies and procedures in force"
+DOCUMENTS_ANCHOR = "documents"
+
+
+def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date | None = None) -> BundlePlan:
+    """The bundle's parts and metadata; the same commit and dates always give the same plan."""
     docs = bundled_documents(handbook)
     statement = handbook.statement if handbook.statement and handbook.statement.approved else None
     inside = {d.id for d in docs} | ({statement.id} if statement else set())
@@ -90,10 +166,10 @@ def bundle_job(handbook: Handbook, history: History, as_of: date, since: date | 
     def to_document(target: Document, fragment: str) -> str:
         if target.id not in inside:
             return f"../pdf/{target.id}.pdf"
-        return f"#{target.id}--{fragment}" if fragment else f"#{target.id}"
+        return LINK_PREFIX + (f"{target.id}--{fragment}" if fragment else target.id)
 
     def href(doc_id: str) -> str | None:
-        return f"#{doc_id}" if doc_id in inside else None
+        return LINK_PREFIX + doc_id if doc_id in inside else None
 
     def printed(doc: Document) -> PrintDocument:
         return print_document(handbook, doc, history, to_document=to_document, namespace=doc.id)
@@ -103,8 +179,7 @@ def bundle_job(handbook: Handbook, history: History, as_of: date, since: date | 
     created, modified = min(c for c, _ in dates), max(m for _, m in dates)
     dirty = sorted(d.id for d in included if history.is_dirty(d.path))
     config = handbook.config
-    html = render_template(
-        "bundle.html.j2",
+    context: dict[str, object] = dict(
         organisation=config.organisation,
         service=config.service,
         responsible_individual=config.responsible_individual or "not named in polisi.yml",
@@ -112,18 +187,42 @@ def bundle_job(handbook: Handbook, history: History, as_of: date, since: date | 
         as_of=long_date(as_of),
         commit=history.head or "not built from a git commit",
         dirty=dirty,
-        created=created.isoformat(),
-        modified=modified.isoformat(),
-        statement=printed(statement) if statement else None,
-        documents=[printed(d) for d in docs],
-        matrix=_matrix(handbook, included, href),
-        uncovered=_uncovered(handbook, included, as_of),
-        status=[_status(d, as_of, handbook.config.review.warning_days, href(d.id)) for d in _all_in_order(handbook)],
-        since=long_date(since) if since else None,
-        changes=_changes(handbook, history, since, href) if since else [],
     )
-    attachments = tuple((f"{d.id}.md", d.source.text.encode("utf-8"), f"Markdown source of {d.id}") for d in included)
-    return PdfJob(html, created, modified, attachments)
+
+    def register(name: str, label: str, **data: object) -> Part:
+        """Unmarked even when a document is uncommitted: the cover names it and its own pages carry DRAFT.
+
+        Marking them too would lay out every register again for any uncommitted edit.
+        """
+        html = render_template("bundle.html.j2", part=name, watermark=False,
+                               created=created.isoformat(), modified=created.isoformat(), **context, **data)
+        return Part(name, label, "section", PdfJob(html, created, created))
+
+    def document_job(doc: Document, part: str) -> PdfJob:
+        """Dated like the document's own PDF, so that only an edit to it changes its part."""
+        view = printed(doc)
+        doc_created, doc_modified = pdf_dates(doc, history)
+        html = render_template("bundle.html.j2", part=part, doc=view, statement=view,
+                               watermark=view.draft_reason is not None,
+                               created=doc_created.isoformat(), modified=doc_modified.isoformat(), **context)
+        source = ((f"{doc.id}.md", doc.source.text.encode("utf-8"), f"Markdown source of {doc.id}"),)
+        return PdfJob(html, doc_created, doc_modified, source)
+
+    parts = []
+    if statement:
+        parts.append(Part("statement", "Statement of Purpose", "section", document_job(statement, "statement")))
+    parts.append(register("legal-basis", "Legal-basis matrix", matrix=_matrix(handbook, included, href),
+                          uncovered=_uncovered(handbook, included, as_of)))
+    parts.append(register("review-status", "Review status and approval record",
+                          status=[_status(d, as_of, config.review.warning_days, href(d.id))
+                                  for d in _all_in_order(handbook)]))
+    if since:
+        parts.append(register("changes", f"Changes since {long_date(since)}", since=long_date(since),
+                              changes=_changes(handbook, history, since, href)))
+    parts.extend(Part(d.id, f"{d.id} {d.title}", d.kind.value, document_job(d, "document" if n else "documents"), n > 0)
+                 for n, d in enumerate(docs))
+    context.update(watermark=bool(dirty), created=created.isoformat(), modified=modified.isoformat())
+    return BundlePlan(tuple(parts), tuple(d.id for d in docs), context, created, modified)
 
 
 def build_bundle(
@@ -134,33 +233,118 @@ def build_bundle(
     *,
     signer: Signer,
 ) -> BundleBuild:
-    """Render, sign and write the bundle and its manifest into ``build/bundle``."""
+    """Render (changed parts only), merge, sign and write the bundle and its manifest into ``build/bundle``.
+
+    Each part's unsigned PDF is kept in ``build/cache/bundle-parts`` under the
+    hash of everything that shapes it; the signed bundle is reused when the
+    merged bytes and the signing identity are those of the previous build.
+    """
     out = build_dir(handbook)
     target = out / "bundle"
-    job = bundle_job(handbook, history, as_of, since)
-    key = job.key() + signer.fingerprint
+    parts = PartCache(out / "cache" / PARTS_FOLDER)
     cache_path = out / "cache" / CACHE_FILE
-    previous = target / BUNDLE_FILE
     cached = _load(cache_path)
+    guess = cached.get("contents_pages")
+    unsigned, contents_pages = render_bundle(bundle_plan(handbook, history, as_of, since), parts.render,
+                                             guess if isinstance(guess, int) and guess > 0 else 2)
+    parts.prune()
+    key = hashlib.sha256(unsigned).hexdigest() + signer.fingerprint
+    previous = target / BUNDLE_FILE
     reuse = previous.is_file() and cached.get("key") == key and cached.get("sha256") == sha256_of(previous)
     with replace_folder(target) as staging:
         pdf = staging / BUNDLE_FILE
         if reuse:
             pdf.write_bytes(previous.read_bytes())
         else:
-            pdf.write_bytes(signer.sign(render_pdf(job), f"Inspector bundle of {handbook.config.organisation}"))
+            pdf.write_bytes(signer.sign(unsigned, f"Inspector bundle of {handbook.config.organisation}"))
         files = [(f"bundle/{BUNDLE_FILE}", pdf)] + [(f"pdf/{p.name}", p) for p in sorted((out / "pdf").glob("*.pdf"))]
         write_manifest(staging / MANIFEST, files, history.head, as_of)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous)}), encoding="utf-8")
-    return BundleBuild(previous, target / MANIFEST, not reuse)
+    cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous), "contents_pages": contents_pages}),
+                          encoding="utf-8")
+    return BundleBuild(previous, target / MANIFEST, not reuse, tuple(parts.rendered))
+
+
+class PartCache:
+    """Unsigned part PDFs by content hash: a part is laid out only when nothing cached has its key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.rendered: list[str] = []
+        """Names of the parts laid out by this build (not found in the cache)."""
+
+    def render(self, parts: Sequence[Part]) -> list[bytes]:
+        keys = [p.job.key() for p in parts]
+        self.used.update(keys)
+        missing = {key: part for key, part in zip(keys, parts, strict=True) if not self._path(key).is_file()}
+        results = in_processes(_render_part, [p.job for p in missing.values()])
+        failed = [(p.name, r) for p, r in zip(missing.values(), results, strict=True) if isinstance(r, str)]
+        if failed:
+            raise RenderFailed(f"bundle part {failed[0][0]}: {failed[0][1]}")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for (key, part), data in zip(missing.items(), results, strict=True):
+            assert isinstance(data, bytes)
+            temporary = self._path(key).with_suffix(".tmp")
+            temporary.write_bytes(data)
+            temporary.replace(self._path(key))
+            self.rendered.append(part.name)
+        return [self._path(key).read_bytes() for key in keys]
+
+    def prune(self) -> None:
+        """Forget parts this build did not use, so the cache holds one bundle's worth."""
+        for path in self.folder.glob("*.pdf"):
+            if path.stem not in self.used:
+                path.unlink()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+
+def _render_part(job: PdfJob) -> bytes | str:
+    """Worker: the part's PDF, or the one-line reason it failed."""
+    try:
+        return render_pdf(job)
+    except RenderFailed as exc:
+        return str(exc)
+
+
+Renderer = Callable[[Sequence[Part]], list[bytes]]
+"""Lays out parts: each part's unsigned PDF, in order."""
+
+
+def render_bundle(plan: BundlePlan, render: Renderer, contents_pages: int = 2) -> tuple[bytes, int]:
+    """The unsigned bundle and the page count of its cover and contents.
+
+    Every part is laid out by ``render``, then the cover and contents, and all
+    are merged into one PDF. The contents come last because they list page
+    numbers; their own length shifts every number, so they are laid out again
+    until it stops changing. ``contents_pages`` is the first guess: the
+    previous build's count makes one layout enough.
+    """
+    rendered = render(plan.parts)
+    pages = [_page_count(data) for data in rendered]
+    for _ in range(4):
+        (contents,) = render([Part("contents", "Contents", "section", plan.contents(pages, contents_pages))])
+        if _page_count(contents) == contents_pages:
+            break
+        contents_pages = _page_count(contents)
+    else:
+        raise RenderFailed("the contents of the bundle do not settle on a page count")
+    merged = [MergePart(contents)] + [MergePart(data, p.nested) for p, data in zip(plan.parts, rendered, strict=True)]
+    return merge_parts(merged), contents_pages
+
+
+def _page_count(data: bytes) -> int:
+    with pikepdf.open(BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def _epoch(history: History) -> datetime:
     return history.head_date or datetime.fromisoformat("1980-01-01T00:00:00+00:00")
 
 
-def _load(path: Path) -> dict[str, str]:
+def _load(path: Path) -> dict[str, object]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
