@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,11 +22,11 @@ import jinja2
 from markupsafe import Markup
 
 from ..history import History
+from ..links import is_external, resolve
 from ..model import Document, Handbook, Kind
 from ..schema import CITATION_LABELS
 from .markdown import render_markdown
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 
 
@@ -126,13 +125,12 @@ def link_rewriter(handbook: Handbook, doc: Document, to_document: LinkTarget,
     """Map each link as written in ``doc`` to where it points in the printed output."""
 
     def rewrite(href: str) -> str:
-        if _SCHEME.match(href) or href.startswith("//"):
+        if is_external(href):
             return href
-        path, _, fragment = href.partition("#")
+        path, fragment = resolve(doc.path, href)
         if not path:
             return local(fragment)
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), path))
-        target = handbook.by_path.get(resolved)
+        target = handbook.by_path.get(path)
         return href if target is None else to_document(target, fragment)
 
     return rewrite
