@@ -25,16 +25,8 @@ from pypdf import PdfWriter
 
 from polisi.config import SigningSettings
 from polisi.errors import PolisiError
-from polisi.sign import (
-    SIGNATURE_FIELD,
-    SigningIdentity,
-    Verdict,
-    ensure_demo_identity,
-    load_identity,
-    sign_pdf,
-    trust_roots_for,
-    verify_pdf,
-)
+from polisi.identity import SigningIdentity, ensure_demo_identity, load_identity, trust_roots_for
+from polisi.sign import SIGNATURE_FIELD, Verdict, sign_pdf, verify_pdf
 
 ORG = "Gofal Enghraifft Cyf"
 HTML = """<!doctype html><html lang="cy"><head><meta charset="utf-8">

@@ -17,7 +17,7 @@ from . import __version__
 from .cli_history import COMMANDS as GIT_RECORD_COMMANDS
 from .cli_options import DATE, as_of_option, path_argument
 from .cli_options import today as _today
-from .errors import PolisiError, UsageError
+from .errors import PolisiError, UsageError, one_line
 from .output import FORMATS, format_report
 
 
@@ -217,7 +217,7 @@ def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, 
     file; exit status 0 only when every file verifies.
     """
     from .config import load_config
-    from .sign import trust_roots_for
+    from .identity import trust_roots_for
     from .verify import verify_files
 
     if trust_root:
@@ -257,6 +257,6 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback without --debug
         if debug:
             traceback.print_exc()
-        click.echo(f"polisi: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo(f"polisi: internal error: {one_line(exc)} (run with --debug for details)", err=True)
         sys.exit(1)
 

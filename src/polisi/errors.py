@@ -19,3 +19,13 @@ class UsageError(PolisiError):
 
 class BuildError(PolisiError):
     """A publishing step failed; earlier output is left in place."""
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line for the user: its type and its message with line breaks folded.
+
+    Library messages (YAML, WeasyPrint, cryptography) often span several lines;
+    every polisi error must stay one line.
+    """
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

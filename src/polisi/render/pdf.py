@@ -24,7 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import BuildError
+from ..errors import BuildError, one_line
 
 PDF_VARIANT = "pdf/a-3a"
 """PDF/A-3 level A: tagged, and the only PDF/A part that may carry a non-PDF attachment (the source)."""
@@ -116,7 +116,7 @@ def render_pdf(job: PdfJob) -> bytes:
                 attachments=attachments, custom_metadata=True,
             )
         except Exception as exc:  # noqa: BLE001 - any layout failure becomes one line for this PDF
-            raise RenderFailed(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from None
+            raise RenderFailed(f"WeasyPrint failed: {one_line(exc)}") from None
     if errors.messages:
         more = f" (and {len(errors.messages) - 1} more)" if len(errors.messages) > 1 else ""
         raise RenderFailed(f"{errors.messages[0]}{more}")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from ..identity import SigningIdentity, load_identity
 from ..model import Handbook
-from ..sign import SigningIdentity, load_identity, sign_pdf
+from ..sign import sign_pdf
 
 
 @dataclass(frozen=True)
