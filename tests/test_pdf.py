@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import struct
-import zlib
 from pathlib import Path
 
 import pikepdf
@@ -17,6 +15,7 @@ from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import document_job
 
 from .pdf_handbook import AS_OF, git, pdftotext, run
+from .word_fixtures import png
 
 
 def pdf(root: Path, doc_id: str) -> Path:
@@ -144,7 +143,7 @@ def test_pictures_beside_a_document_are_embedded_in_its_pdf(built: Path, tmp_pat
     shutil.copytree(built, root)
     media = root / "procedures" / "media" / "PRO-SAF-01"
     media.mkdir(parents=True)
-    media.joinpath("flow.png").write_bytes(_png(8, 8))  # as Word import extracts pictures beside the document
+    media.joinpath("flow.png").write_bytes(png(8, 8))  # as Word import extracts pictures beside the document
     procedure = root / "procedures" / "PRO-SAF-01.md"
     procedure.write_text(procedure.read_text(encoding="utf-8") + "\n![Flow chart](media/PRO-SAF-01/flow.png)\n",
                          encoding="utf-8")
@@ -152,13 +151,3 @@ def test_pictures_beside_a_document_are_embedded_in_its_pdf(built: Path, tmp_pat
     with pikepdf.open(pdf(root, "PRO-SAF-01")) as document:
         images = [name for page in document.pages for name in page.get_images()]
     assert images, "the picture is not in the PDF"
-
-
-def _png(width: int, height: int) -> bytes:
-    """A small valid grey PNG, made here so the test needs no image file."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
