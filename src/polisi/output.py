@@ -31,9 +31,14 @@ def _escape(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
+def github_annotation(level: str, path: str, line: int, column: int, title: str, message: str) -> str:
+    """One GitHub Actions workflow command (``::error file=…::message``), escaped as GitHub requires."""
+    return (
+        f"::{level} file={_escape(path, prop=True)},line={line},col={column},"
+        f"title={_escape(title, prop=True)}::{_escape(message)}"
+    )
+
+
 def _annotation(f: Finding) -> str:
     level = "error" if f.severity.value == "error" else "warning"
-    return (
-        f"::{level} file={_escape(f.path, prop=True)},line={f.line},col={f.column},"
-        f"title={_escape(f.code, prop=True)}::{_escape(f.message)}"
-    )
+    return github_annotation(level, f.path, f.line, f.column, f.code, f.message)

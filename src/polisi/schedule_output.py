@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from .output import _escape
+from .output import github_annotation
 from .reviews import ReviewState
 from .schedule import UNSCHEDULED, Schedule, ScheduledReview, WaitingDraft
 
@@ -200,20 +200,12 @@ def _github(schedule: Schedule) -> str:
         message = f"{r.doc.id} review {when(r)}" + (
             f" (next review {r.next_review})" if r.next_review else ""
         )
-        lines.append(_annotation(level, r.doc.path, r.doc.at("last_reviewed"), code, message))
+        lines.append(github_annotation(level, r.doc.path, *r.doc.at("last_reviewed"), code, message))
     for d in schedule.drafts:
         message = f"{d.doc.id} is a draft awaiting approval" + (
             f" for {_waited(d)}" if d.days is not None else ""
         )
         lines.append(
-            _annotation("notice", d.doc.path, d.doc.at("status"), "DRAFT_WAITING", message)
+            github_annotation("notice", d.doc.path, *d.doc.at("status"), "DRAFT_WAITING", message)
         )
     return "\n".join([*lines, summary(schedule)])
-
-
-def _annotation(level: str, path: str, position: tuple[int, int], title: str, message: str) -> str:
-    line, col = position
-    return (
-        f"::{level} file={_escape(path, prop=True)},line={line},col={col},"
-        f"title={_escape(title, prop=True)}::{_escape(message)}"
-    )
