@@ -143,6 +143,11 @@ class Handbook:
     def by_path(self) -> dict[str, Document]:
         return {doc.path: doc for doc in self.documents}
 
+    @property
+    def build_dir(self) -> Path:
+        """Where every output of this handbook is written."""
+        return self.root / self.config.build_dir
+
     def get(self, doc_id: str) -> Document | None:
         return self.by_id.get(doc_id)
 

@@ -100,10 +100,10 @@ def publish_site(checked: Checked, history: History, as_of: date, *, include_dra
 
 
 def publish_word(checked: Checked, ids: Sequence[str] = ()) -> str:
-    from .render.docx import build_docx
+    from .render.docx import OUTPUT_FOLDER, build_docx
 
     written = build_docx(checked, tuple(ids))
-    folder = checked.handbook.root / checked.handbook.config.build_dir / "docx"
+    folder = checked.handbook.build_dir / OUTPUT_FOLDER
     return f"{shown(folder)}: Word copies of {len(written)} document{'s' * (len(written) != 1)}"
 
 

@@ -32,7 +32,6 @@ from ..model import Document, Handbook, Kind
 from ..publish import replace_folder
 from .manifest import MANIFEST, sha256_of, write_manifest
 from .pdf import PdfJob, RenderFailed, in_processes, render_pdf
-from .pdf_build import build_dir
 from .pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from .print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
 from .signer import Signer
@@ -239,7 +238,7 @@ def build_bundle(
     hash of everything that shapes it; the signed bundle is reused when the
     merged bytes and the signing identity are those of the previous build.
     """
-    out = build_dir(handbook)
+    out = handbook.build_dir
     target = out / "bundle"
     parts = PartCache(out / "cache" / PARTS_FOLDER)
     cache_path = out / "cache" / CACHE_FILE

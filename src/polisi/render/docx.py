@@ -42,7 +42,7 @@ def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
     """
     handbook = checked.handbook
     documents = _select(handbook, ids)
-    target = handbook.root / handbook.config.build_dir / OUTPUT_FOLDER
+    target = handbook.build_dir / OUTPUT_FOLDER
     with reference_document(handbook.root) as reference, replace_folder(target) as staging:
         if ids and target.is_dir():
             for old in target.glob("*.docx"):

@@ -46,10 +46,6 @@ class PdfFailed(BuildError):
         self.report = report
 
 
-def build_dir(handbook: Handbook) -> Path:
-    return handbook.root / handbook.config.build_dir
-
-
 def document_job(handbook: Handbook, doc: Document, history: History) -> PdfJob:
     """The HTML page and metadata for one document's PDF."""
     created, modified = pdf_dates(doc, history)
@@ -80,7 +76,7 @@ def build_pdfs(
         raise UsageError(f"no document with id {', '.join(unknown)}")
     wanted = [handbook.get(i) for i in ids] if ids else list(handbook.documents)
     docs = [d for d in wanted if d is not None]
-    out = build_dir(handbook)
+    out = handbook.build_dir
     target = out / "pdf"
     cache_path = out / "cache" / CACHE_FILE
     cache = _load_cache(cache_path)

@@ -39,6 +39,6 @@ class Signer:
 
 def signer_for(handbook: Handbook) -> Signer:
     config = handbook.config
-    build = handbook.root / config.build_dir
+    build = handbook.build_dir
     identity = load_identity(handbook.root, config.signing, build, config.organisation)
     return Signer(identity, config.service, config.signing.timestamp_url)

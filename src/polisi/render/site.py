@@ -40,7 +40,7 @@ class SiteBuilt:
 
 
 def site_folder(handbook: Handbook) -> Path:
-    return handbook.root / handbook.config.build_dir / "site"
+    return handbook.build_dir / "site"
 
 
 def plan_site(
@@ -48,7 +48,7 @@ def plan_site(
 ) -> SitePlan:
     """Decide what the site holds, including the signed PDFs and bundle already built."""
     handbook = checked.handbook
-    build = handbook.root / handbook.config.build_dir
+    build = handbook.build_dir
     probe = SitePlan(handbook, history, as_of, include_drafts)
     pdfs = frozenset(d.id for d in probe.published if (build / "pdf" / f"{d.id}.pdf").is_file())
     bundle = (build / "bundle" / "inspector-bundle.pdf").is_file()

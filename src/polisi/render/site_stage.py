@@ -147,7 +147,7 @@ def _copy_static(target: Path) -> None:
 
 def _copy_outputs(plan: SitePlan, docs: Path) -> None:
     """Signed PDFs and the inspector bundle, when they have been built."""
-    build = plan.handbook.root / plan.handbook.config.build_dir
+    build = plan.handbook.build_dir
     for doc_id in sorted(plan.pdfs):
         (docs / "pdf").mkdir(exist_ok=True)
         shutil.copy2(build / "pdf" / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
