@@ -37,9 +37,6 @@ class Snapshot:
     def approved(self) -> bool:
         return self.meta.get("status") == "approved"
 
-    def date_of(self, key: str) -> date | None:
-        return _date(self.meta.get(key))
-
 
 @dataclass(frozen=True)
 class ApprovedVersion:
