@@ -17,12 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from .check import check
-from .errors import PolisiError, UsageError
-from .findings import Finding, Report
-from .history import History, HistoryError, approval_tag, commit_approval, load_history
-from .model import Document, Handbook, load_handbook
-from .versions import snapshots
+from polisi.check import check
+from polisi.errors import PolisiError, UsageError
+from polisi.findings import Finding, Report
+from polisi.history import History, HistoryError, approval_tag, commit_approval, load_history
+from polisi.model import Document, Handbook, load_handbook
+from polisi.versions import snapshots
 
 Bump = Literal["minor", "major"]
 _SEQUENCE_INDENT = re.compile(r"^[^\s#][^:\n]*:[ \t]*(?:#.*)?\n( *)- ", re.MULTILINE)

@@ -19,9 +19,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from .findings import Finding, Severity
-from .schema import parse_date
-from .yamlpos import parse_yaml
+from polisi.findings import Finding, Severity
+from polisi.schema import parse_date
+from polisi.yamlpos import parse_yaml
 
 
 class Provenance(StrEnum):

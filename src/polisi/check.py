@@ -10,14 +10,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .catalogue import InstrumentKind, Provenance
-from .drift import changed_since_approval
-from .findings import Finding, Report, Severity
-from .history import History
-from .links import anchors, links, resolve
-from .model import Document, Handbook, Kind
-from .reviews import ReviewState
-from .schema import CITATION_KEYS
+from polisi.catalogue import InstrumentKind, Provenance
+from polisi.drift import changed_since_approval
+from polisi.findings import Finding, Report, Severity
+from polisi.history import History
+from polisi.links import anchors, links, resolve
+from polisi.model import Document, Handbook, Kind
+from polisi.reviews import ReviewState
+from polisi.schema import CITATION_KEYS
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 SOP_NOTICE_DAYS = 28

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .cli_history import COMMANDS as GIT_RECORD_COMMANDS
-from .cli_options import DATE, as_of_option, path_argument
-from .cli_options import today as _today
-from .errors import PolisiError, UsageError, one_line
-from .output import FORMATS, format_report
+from polisi import __version__
+from polisi.cli_history import COMMANDS as GIT_RECORD_COMMANDS
+from polisi.cli_options import DATE, as_of_option, path_argument
+from polisi.cli_options import today as _today
+from polisi.errors import PolisiError, UsageError, one_line
+from polisi.output import FORMATS, format_report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,9 +46,9 @@ def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warnin
 
     Exit status: 0 no errors, 1 errors found, 2 the check could not run.
     """
-    from .check import check
-    from .history import load_history
-    from .model import load_handbook
+    from polisi.check import check
+    from polisi.history import load_history
+    from polisi.model import load_handbook
 
     if not path.is_dir():
         raise UsageError(f"{path}: no such handbook folder")
@@ -77,7 +77,7 @@ def build_all(path: Path, as_of: date | None) -> None:
     them) and Word copies. Nothing is built when the check finds errors,
     including text changed since its approval.
     """
-    from .pipeline import build_all as build_everything
+    from polisi.pipeline import build_all as build_everything
 
     build_everything(path, _today(as_of), click.echo)
 
@@ -91,7 +91,7 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
 
     PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
     """
-    from .pipeline import load_checked, publish_word
+    from polisi.pipeline import load_checked, publish_word
 
     if not path.is_dir() and not path.exists():
         path, ids = Path("."), (str(path), *ids)
@@ -115,9 +115,9 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
     Every value polisi had to guess is listed; nothing existing is overwritten.
     Exit status: 0 all imported, 1 a file could not be imported.
     """
-    from .importreport import BEFORE_APPROVAL, describe, summary_table
-    from .model import Kind
-    from .wordimport import Imported, ImportOptions, import_folder, import_word
+    from polisi.importreport import BEFORE_APPROVAL, describe, summary_table
+    from polisi.model import Kind
+    from polisi.wordimport import Imported, ImportOptions, import_folder, import_word
 
     options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
     if not source.is_dir():
@@ -146,8 +146,8 @@ include_drafts_option = click.option(
 @include_drafts_option
 def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
     """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
-    from .history import load_history
-    from .pipeline import load_checked, publish_site
+    from polisi.history import load_history
+    from polisi.pipeline import load_checked, publish_site
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
@@ -161,7 +161,7 @@ def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def serve_command(path: Path, as_of: date | None, include_drafts: bool, port: int) -> None:
     """Preview the site at http://127.0.0.1:PORT/, rebuilding whenever a source file changes."""
-    from .render.site_serve import serve
+    from polisi.render.site_serve import serve
 
     def say(line: str) -> None:
         click.echo(line, err=True)
@@ -178,9 +178,9 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     PATH is the handbook folder (default: the current folder); any other
     argument is a document id. Unchanged documents are not rendered again.
     """
-    from .history import load_history
-    from .pipeline import load_checked, publish_pdfs
-    from .render.signer import signer_for
+    from polisi.history import load_history
+    from polisi.pipeline import load_checked, publish_pdfs
+    from polisi.render.signer import signer_for
 
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
     checked = load_checked(path, _today(as_of))
@@ -194,9 +194,9 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
               help="Add a change log of documents approved or revised since this day.")
 def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
-    from .history import load_history
-    from .pipeline import load_checked, publish_bundle
-    from .render.signer import signer_for
+    from polisi.history import load_history
+    from polisi.pipeline import load_checked, publish_bundle
+    from polisi.render.signer import signer_for
 
     checked = load_checked(path, _today(as_of))
     history = load_history(checked.handbook.root)
@@ -216,9 +216,9 @@ def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, 
     A bundle is also checked against the manifest.json beside it. One line per
     file; exit status 0 only when every file verifies.
     """
-    from .config import load_config
-    from .identity import trust_roots_for
-    from .verify import verify_files
+    from polisi.config import load_config
+    from polisi.identity import trust_roots_for
+    from polisi.verify import verify_files
 
     if trust_root:
         roots = list(trust_root)

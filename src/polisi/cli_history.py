@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from .cli_options import DATE, as_of_option, path_argument
-from .cli_options import today as _today
-from .errors import UsageError
+from polisi.cli_options import DATE, as_of_option, path_argument
+from polisi.cli_options import today as _today
+from polisi.errors import UsageError
 
 
 def _handbook_dir(path: Path) -> Path:
@@ -52,10 +52,10 @@ def review_command(
     path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str, fail_on: str
 ) -> None:
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
-    from .history import load_history
-    from .model import load_handbook
-    from .schedule import FailOn, review_schedule
-    from .schedule_output import format_schedule
+    from polisi.history import load_history
+    from polisi.model import load_handbook
+    from polisi.schedule import FailOn, review_schedule
+    from polisi.schedule_output import format_schedule
 
     root = _handbook_dir(path)
     schedule = review_schedule(
@@ -85,7 +85,7 @@ def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str
     Without --minor/--major the version is kept if it was never approved, else its minor part is bumped.
     Refuses on uncommitted changes, an unknown id, or a document that fails polisi check.
     """
-    from .approve import approve
+    from polisi.approve import approve
 
     done = approve(_handbook_dir(path), doc_id, by, _today(on), bump)  # type: ignore[arg-type]
     click.echo(
@@ -99,7 +99,7 @@ def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str
 @path_argument
 def history_command(doc_id: str, path: Path) -> None:
     """Every revision of document ID from git, newest first, with approvals marked."""
-    from .record import format_log, log, open_record
+    from polisi.record import format_log, log, open_record
 
     record = open_record(_handbook_dir(path), doc_id)
     click.echo(format_log(record, log(record)))
@@ -114,7 +114,7 @@ def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
 
     The document goes to standard output exactly as approved; which version it is goes to standard error.
     """
-    from .record import describe, open_record, version_in_force
+    from polisi.record import describe, open_record, version_in_force
 
     record = open_record(_handbook_dir(path), doc_id)
     version = version_in_force(record, _today(as_at))
@@ -129,7 +129,7 @@ def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
 @path_argument
 def diff_command(doc_id: str, version_a: str, version_b: str, path: Path) -> None:
     """The text changes between two approved versions of document ID (from their tags or commits)."""
-    from .record import open_record, versions_diff
+    from polisi.record import open_record, versions_diff
 
     record = open_record(_handbook_dir(path), doc_id)
     same = f"{doc_id} v{version_a.removeprefix('v')} and v{version_b.removeprefix('v')} have the same text\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import PolisiError
-from .yamlpos import parse_yaml
+from polisi.errors import PolisiError
+from polisi.yamlpos import parse_yaml
 
 CONFIG_FILE = "polisi.yml"
 

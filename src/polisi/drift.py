@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
-from .history import History, Revision
-from .model import Document, Handbook
-from .versions import content_key, later_revisions, snapshots
+from polisi.findings import Finding, Severity
+from polisi.history import History, Revision
+from polisi.model import Document, Handbook
+from polisi.versions import content_key, later_revisions, snapshots
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import PolisiError
+from polisi.errors import PolisiError
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"

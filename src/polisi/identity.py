@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import PolisiError, one_line
+from polisi.errors import PolisiError, one_line
 
 if TYPE_CHECKING:
-    from .config import SigningSettings
+    from polisi.config import SigningSettings
 
 DEMO_DIR = "signing"
 """Folder under the build folder holding the demonstration identity."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import PolisiError
-from .wordimport import REVIEW_KEYS, Imported
+from polisi.errors import PolisiError
+from polisi.wordimport import REVIEW_KEYS, Imported
 
 Result = Imported | tuple[Path, PolisiError]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding, Severity
-from .yamlpos import Parsed, parse_yaml
+from polisi.findings import Finding, Severity
+from polisi.yamlpos import Parsed, parse_yaml
 
 FENCE = "---"
 KIND_FOLDERS = ("statement_of_purpose", "policies", "procedures")

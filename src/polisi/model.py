@@ -18,14 +18,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .catalogue import Catalogue, load_catalogue
-from .config import Config, load_config
-from .errors import UsageError
-from .findings import Finding, Severity
-from .load import SourceFile, discover, read_source
-from .reviews import ReviewStatus, add_interval, review_status
-from .schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter
-from .yamlpos import Loc
+from polisi.catalogue import Catalogue, load_catalogue
+from polisi.config import Config, load_config
+from polisi.errors import UsageError
+from polisi.findings import Finding, Severity
+from polisi.load import SourceFile, discover, read_source
+from polisi.reviews import ReviewStatus, add_interval, review_status
+from polisi.schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter
+from polisi.yamlpos import Loc
 
 
 class Kind(StrEnum):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from .errors import BuildError
+from polisi.errors import BuildError
 
 TIMEOUT_SECONDS = 300
 """A Word document that takes pandoc longer than this is treated as broken."""

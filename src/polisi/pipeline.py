@@ -15,15 +15,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .check import check
-from .errors import BuildError
-from .findings import Report
-from .model import Handbook, load_handbook
-from .output import format_report, summary_line
+from polisi.check import check
+from polisi.errors import BuildError
+from polisi.findings import Report
+from polisi.model import Handbook, load_handbook
+from polisi.output import format_report, summary_line
 
 if TYPE_CHECKING:
-    from .history import History
-    from .render.signer import Signer
+    from polisi.history import History
+    from polisi.render.signer import Signer
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ def load_checked(root: Path, as_of: date, *, strict: bool = False, history: Hist
 def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
     """Check, then publish every output: signed PDFs, the inspector bundle, the site (which
     links the PDFs and bundle), and the Word copies. ``say`` receives one line per stage."""
-    from .history import load_history
-    from .render.signer import signer_for
+    from polisi.history import load_history
+    from polisi.render.signer import signer_for
 
     history = load_history(root)
     checked = load_checked(root, as_of, history=history)  # refuses text changed since its approval
@@ -74,7 +74,7 @@ def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
 
 
 def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequence[str] = ()) -> str:
-    from .render.pdf_build import build_pdfs
+    from polisi.render.pdf_build import build_pdfs
 
     result = build_pdfs(checked.handbook, history, ids, signer=signer)
     total = len(result.rendered) + len(result.reused)
@@ -83,7 +83,7 @@ def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequen
 
 
 def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: date, since: date | None = None) -> str:
-    from .render.bundle import build_bundle
+    from polisi.render.bundle import build_bundle
 
     result = build_bundle(checked.handbook, history, as_of, since, signer=signer)
     laid_out = len(result.parts_rendered)
@@ -92,7 +92,7 @@ def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: da
 
 
 def publish_site(checked: Checked, history: History, as_of: date, *, include_drafts: bool = False) -> str:
-    from .render.site import render_site
+    from polisi.render.site import render_site
 
     built = render_site(checked, history, as_of, include_drafts=include_drafts)
     drafts = " (including drafts)" if built.include_drafts else ""
@@ -100,7 +100,7 @@ def publish_site(checked: Checked, history: History, as_of: date, *, include_dra
 
 
 def publish_word(checked: Checked, ids: Sequence[str] = ()) -> str:
-    from .render.docx import OUTPUT_FOLDER, build_docx
+    from polisi.render.docx import OUTPUT_FOLDER, build_docx
 
     written = build_docx(checked, tuple(ids))
     folder = checked.handbook.build_dir / OUTPUT_FOLDER

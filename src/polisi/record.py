@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import PolisiError
-from .history import History, HistoryError, Revision, load_history
-from .model import Handbook, load_handbook
-from .versions import ApprovedVersion, approved_versions, find_version, front_matter, in_force
+from polisi.errors import PolisiError
+from polisi.history import History, HistoryError, Revision, load_history
+from polisi.model import Handbook, load_handbook
+from polisi.versions import ApprovedVersion, approved_versions, find_version, front_matter, in_force
 
 
 class NotInRecord(PolisiError):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .history import History
-from .model import Document, Handbook
-from .reviews import ReviewState
-from .versions import snapshots
+from polisi.history import History
+from polisi.model import Document, Handbook
+from polisi.reviews import ReviewState
+from polisi.versions import snapshots
 
 
 class FailOn(StrEnum):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from .output import github_annotation
-from .reviews import ReviewState
-from .schedule import UNSCHEDULED, Schedule, ScheduledReview, WaitingDraft
+from polisi.output import github_annotation
+from polisi.reviews import ReviewState
+from polisi.schedule import UNSCHEDULED, Schedule, ScheduledReview, WaitingDraft
 
 SCHEDULE_FORMATS = ("text", "json", "markdown", "github")
 _OVERDUE, _DUE, _IN_DATE = (

@@ -25,8 +25,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from .errors import one_line
-from .identity import SigningError, SigningIdentity
+from polisi.errors import one_line
+from polisi.identity import SigningError, SigningIdentity
 
 SIGNATURE_FIELD = "PolisiSignature"
 """Name of the signature field; stable so that tools and tests can find it."""

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .render.manifest import MANIFEST, check_manifest
-from .sign import verify_pdf
+from polisi.render.manifest import MANIFEST, check_manifest
+from polisi.sign import verify_pdf
 
 
 @dataclass(frozen=True)

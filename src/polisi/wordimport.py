@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .errors import PolisiError, UsageError
-from .importtidy import first_heading, indent_lists, level_headings
-from .legalrefs import Mention, find_mentions, proposed_citations
-from .model import Handbook, Kind, load_handbook
-from .pandoc import run_pandoc
-from .schema import ID_PATTERN, VERSION_PATTERN
-from .wordfile import check_word_file, core_properties
+from polisi.errors import PolisiError, UsageError
+from polisi.importtidy import first_heading, indent_lists, level_headings
+from polisi.legalrefs import Mention, find_mentions, proposed_citations
+from polisi.model import Handbook, Kind, load_handbook
+from polisi.pandoc import run_pandoc
+from polisi.schema import ID_PATTERN, VERSION_PATTERN
+from polisi.wordfile import check_word_file, core_properties
 
 BODY_MARK = "<!-- polisi: body follows -->"
 MEDIA_STAGING = "polisi-media"

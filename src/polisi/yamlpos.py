@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, Severity
+from polisi.findings import Finding, Severity
 
 try:
     _Loader: type = yaml.CSafeLoader

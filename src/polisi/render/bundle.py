@@ -26,15 +26,15 @@ from pathlib import Path
 
 import pikepdf
 
-from ..catalogue import Clause
-from ..history import History
-from ..model import Document, Handbook, Kind
-from ..publish import replace_folder
-from .manifest import MANIFEST, sha256_of, write_manifest
-from .pdf import PdfJob, RenderFailed, in_processes, render_pdf
-from .pdf_merge import LINK_PREFIX, MergePart, merge_parts
-from .print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
-from .signer import Signer
+from polisi.catalogue import Clause
+from polisi.history import History
+from polisi.model import Document, Handbook, Kind
+from polisi.publish import replace_folder
+from polisi.render.manifest import MANIFEST, sha256_of, write_manifest
+from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
+from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
+from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
+from polisi.render.signer import Signer
 
 BUNDLE_FILE = "inspector-bundle.pdf"
 CACHE_FILE = "bundle.json"

@@ -20,14 +20,14 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UsageError
-from ..links import is_external, resolve
-from ..model import Document, Handbook
-from ..pandoc import run_pandoc
-from ..pipeline import Checked
-from ..publish import replace_folder
-from ..schema import CITATION_LABELS
-from .markdown import render_markdown
+from polisi.errors import UsageError
+from polisi.links import is_external, resolve
+from polisi.model import Document, Handbook
+from polisi.pandoc import run_pandoc
+from polisi.pipeline import Checked
+from polisi.publish import replace_folder
+from polisi.render.markdown import render_markdown
+from polisi.schema import CITATION_LABELS
 
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""

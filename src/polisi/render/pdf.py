@@ -24,7 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import BuildError, one_line
+from polisi.errors import BuildError, one_line
 
 PDF_VARIANT = "pdf/a-3a"
 """PDF/A-3 level A: tagged, and the only PDF/A part that may carry a non-PDF attachment (the source)."""

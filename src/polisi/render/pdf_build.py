@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BuildError, UsageError
-from ..findings import Finding, Report, Severity
-from ..history import History
-from ..model import Document, Handbook
-from ..publish import replace_folder
-from .manifest import sha256_of
-from .pdf import PdfJob, RenderFailed, in_processes, render_pdf
-from .print_html import pdf_dates, print_document, render_template
-from .signer import Signer
+from polisi.errors import BuildError, UsageError
+from polisi.findings import Finding, Report, Severity
+from polisi.history import History
+from polisi.model import Document, Handbook
+from polisi.publish import replace_folder
+from polisi.render.manifest import sha256_of
+from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
+from polisi.render.print_html import pdf_dates, print_document, render_template
+from polisi.render.signer import Signer
 
 CACHE_FILE = "pdf.json"
 

@@ -30,7 +30,7 @@ from io import BytesIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, String
 
-from ..errors import BuildError
+from polisi.errors import BuildError
 
 LINK_PREFIX = "https://polisi.invalid/bundle#"
 """Links from one part to a destination in another. ``.invalid`` can never resolve, should one escape."""

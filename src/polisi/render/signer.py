@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ..identity import SigningIdentity, load_identity
-from ..model import Handbook
-from ..sign import sign_pdf
+from polisi.identity import SigningIdentity, load_identity
+from polisi.model import Handbook
+from polisi.sign import sign_pdf
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError
-from ..history import History
-from ..model import Handbook
-from ..pipeline import Checked
-from ..publish import replace_folder
-from .site_config import NavEntry, derive_site_config, read_site_config, write_site_config
-from .site_plan import ASSETS, SitePlan
-from .site_stage import stage_site
+from polisi.errors import BuildError
+from polisi.history import History
+from polisi.model import Handbook
+from polisi.pipeline import Checked
+from polisi.publish import replace_folder
+from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
+from polisi.render.site_plan import ASSETS, SitePlan
+from polisi.render.site_stage import stage_site
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import BuildError
+from polisi.errors import BuildError
 
 CONFIG_FILE = "mkdocs.yml"
 FORBIDDEN_PLUGINS = frozenset({"offline", "privacy"})

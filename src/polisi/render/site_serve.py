@@ -19,13 +19,13 @@ from datetime import date
 from pathlib import Path
 from types import FrameType
 
-from ..errors import PolisiError
-from ..history import load_history
-from ..output import format_report
-from ..pipeline import load_checked
-from .site import mkdocs_command, mkdocs_environment, plan_site, site_config
-from .site_config import write_site_config
-from .site_stage import stage_site
+from polisi.errors import PolisiError
+from polisi.history import load_history
+from polisi.output import format_report
+from polisi.pipeline import load_checked
+from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
+from polisi.render.site_config import write_site_config
+from polisi.render.site_stage import stage_site
 
 Say = Callable[[str], None]
 DEBOUNCE_SECONDS = 0.3
@@ -97,7 +97,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
 
 def build_dir_name(root: Path) -> str:
     """The build folder's name, so that writing outputs does not trigger a rebuild."""
-    from ..config import load_config
+    from polisi.config import load_config
 
     return Path(load_config(root).build_dir).parts[0]
 

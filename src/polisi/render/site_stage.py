@@ -17,10 +17,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..links import links, resolve
-from ..model import Document, Kind
-from .site_config import NavEntry
-from .site_plan import (
+from polisi.links import links, resolve
+from polisi.model import Document, Kind
+from polisi.render.site_config import NavEntry
+from polisi.render.site_plan import (
     ASSETS,
     HOME,
     KIND_LABELS,
