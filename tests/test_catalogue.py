@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from polisi.catalogue import (
+from polisi.handbook.catalogue import (
     InstrumentKind,
     Provenance,
     load_catalogue,

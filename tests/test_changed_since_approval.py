@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from polisi.check import check
+from polisi.handbook.model import load_handbook
 from polisi.history import load_history
-from polisi.model import load_handbook
 
 from .gitbook import commit, document, git, init, polisi, small_handbook, write
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from polisi.links import anchors, links
+from polisi.handbook.links import anchors, links
 from polisi.render.markdown import render_markdown
 
 TRICKY = """\

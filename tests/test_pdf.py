@@ -9,8 +9,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from polisi.handbook.model import load_handbook
 from polisi.history import load_history
-from polisi.model import load_handbook
 from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import document_job
 

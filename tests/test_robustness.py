@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polisi.check import check
-from polisi.model import load_handbook
+from polisi.handbook.model import load_handbook
 
 FRONT_KEYS = ["id", "title", "version", "status", "owner", "approved_on", "legislation", "procedures", "policy"]
 yaml_scalars = st.sampled_from(

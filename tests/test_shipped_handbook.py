@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from polisi.catalogue import Provenance
 from polisi.check import check
 from polisi.findings import Severity
-from polisi.model import Handbook, Kind, load_handbook
-from polisi.schema import CITATION_KEYS
+from polisi.handbook.catalogue import Provenance
+from polisi.handbook.model import Handbook, Kind, load_handbook
+from polisi.handbook.schema import CITATION_KEYS
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 22)

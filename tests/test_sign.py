@@ -23,8 +23,8 @@ import pikepdf
 import pytest
 from pypdf import PdfWriter
 
-from polisi.config import SigningSettings
 from polisi.errors import PolisiError
+from polisi.handbook.config import SigningSettings
 from polisi.identity import SigningIdentity, ensure_demo_identity, load_identity, trust_roots_for
 from polisi.sign import SIGNATURE_FIELD, Verdict, sign_pdf, verify_pdf
 

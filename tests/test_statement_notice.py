@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from polisi.check import check
-from polisi.model import load_handbook
+from polisi.handbook.model import load_handbook
 
 from .gitbook import document, small_handbook, write
 

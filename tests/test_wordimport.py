@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from polisi.check import check
-from polisi.model import load_handbook
+from polisi.handbook.model import load_handbook
 from polisi.render.markdown import render_markdown
 
 from .word_fixtures import (

@@ -20,8 +20,8 @@ from typing import Any, Literal
 from polisi.check import check
 from polisi.errors import PolisiError, UsageError
 from polisi.findings import Finding, Report
+from polisi.handbook.model import Document, Handbook, load_handbook
 from polisi.history import History, HistoryError, approval_tag, commit_approval, load_history
-from polisi.model import Document, Handbook, load_handbook
 from polisi.versions import snapshots
 
 Bump = Literal["minor", "major"]

@@ -10,14 +10,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from polisi.catalogue import InstrumentKind, Provenance
 from polisi.drift import changed_since_approval
 from polisi.findings import Finding, Report, Severity
+from polisi.handbook.catalogue import InstrumentKind, Provenance
+from polisi.handbook.links import anchors, links, resolve
+from polisi.handbook.model import Document, Handbook, Kind
+from polisi.handbook.review_dates import ReviewState
+from polisi.handbook.schema import CITATION_KEYS
 from polisi.history import History
-from polisi.links import anchors, links, resolve
-from polisi.model import Document, Handbook, Kind
-from polisi.reviews import ReviewState
-from polisi.schema import CITATION_KEYS
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 SOP_NOTICE_DAYS = 28

@@ -47,8 +47,8 @@ def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warnin
     Exit status: 0 no errors, 1 errors found, 2 the check could not run.
     """
     from polisi.check import check
+    from polisi.handbook.model import load_handbook
     from polisi.history import load_history
-    from polisi.model import load_handbook
 
     if not path.is_dir():
         raise UsageError(f"{path}: no such handbook folder")
@@ -115,8 +115,8 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
     Every value polisi had to guess is listed; nothing existing is overwritten.
     Exit status: 0 all imported, 1 a file could not be imported.
     """
+    from polisi.handbook.model import Kind
     from polisi.importreport import BEFORE_APPROVAL, describe, summary_table
-    from polisi.model import Kind
     from polisi.wordimport import Imported, ImportOptions, import_folder, import_word
 
     options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
@@ -216,7 +216,7 @@ def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, 
     A bundle is also checked against the manifest.json beside it. One line per
     file; exit status 0 only when every file verifies.
     """
-    from polisi.config import load_config
+    from polisi.handbook.config import load_config
     from polisi.identity import trust_roots_for
     from polisi.verify import verify_files
 

@@ -52,8 +52,8 @@ def review_command(
     path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str, fail_on: str
 ) -> None:
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
+    from polisi.handbook.model import load_handbook
     from polisi.history import load_history
-    from polisi.model import load_handbook
     from polisi.schedule import FailOn, review_schedule
     from polisi.schedule_output import format_schedule
 

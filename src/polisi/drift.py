@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from polisi.findings import Finding, Severity
+from polisi.handbook.model import Document, Handbook
 from polisi.history import History, Revision
-from polisi.model import Document, Handbook
 from polisi.versions import content_key, later_revisions, snapshots
 
 

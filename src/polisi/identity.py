@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from polisi.errors import PolisiError, one_line
 
 if TYPE_CHECKING:
-    from polisi.config import SigningSettings
+    from polisi.handbook.config import SigningSettings
 
 DEMO_DIR = "signing"
 """Folder under the build folder holding the demonstration identity."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from polisi.catalogue import Catalogue, Instrument, InstrumentKind
+from polisi.handbook.catalogue import Catalogue, Instrument, InstrumentKind
 
 _NUMBER = r"\d+[A-Z]?(?:\s*\(\w{1,4}\))*"
 _NUMBERS = rf"{_NUMBER}(?:\s*(?:,|and|or|&)\s*{_NUMBER})*"

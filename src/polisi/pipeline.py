@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from polisi.check import check
 from polisi.errors import BuildError
 from polisi.findings import Report
-from polisi.model import Handbook, load_handbook
+from polisi.handbook.model import Handbook, load_handbook
 from polisi.output import format_report, summary_line
 
 if TYPE_CHECKING:

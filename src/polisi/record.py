@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from polisi.errors import PolisiError
+from polisi.handbook.model import Handbook, load_handbook
 from polisi.history import History, HistoryError, Revision, load_history
-from polisi.model import Handbook, load_handbook
 from polisi.versions import ApprovedVersion, approved_versions, find_version, front_matter, in_force
 
 

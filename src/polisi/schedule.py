@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from polisi.handbook.model import Document, Handbook
+from polisi.handbook.review_dates import ReviewState
 from polisi.history import History
-from polisi.model import Document, Handbook
-from polisi.reviews import ReviewState
 from polisi.versions import snapshots
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
+from polisi.handbook.review_dates import ReviewState
 from polisi.output import github_annotation
-from polisi.reviews import ReviewState
 from polisi.schedule import UNSCHEDULED, Schedule, ScheduledReview, WaitingDraft
 
 SCHEDULE_FORMATS = ("text", "json", "markdown", "github")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from polisi.handbook.load import SourceFile, split_front_matter
+from polisi.handbook.schema import CITATION_KEYS
 from polisi.history import History, Revision, Tag
-from polisi.load import SourceFile, split_front_matter
-from polisi.schema import CITATION_KEYS
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from importlib import resources
 from pathlib import Path
 
 from polisi.errors import PolisiError, UsageError
+from polisi.handbook.model import Handbook, Kind, load_handbook
+from polisi.handbook.schema import ID_PATTERN, VERSION_PATTERN
 from polisi.importtidy import first_heading, indent_lists, level_headings
 from polisi.legalrefs import Mention, find_mentions, proposed_citations
-from polisi.model import Handbook, Kind, load_handbook
 from polisi.pandoc import run_pandoc
-from polisi.schema import ID_PATTERN, VERSION_PATTERN
 from polisi.wordfile import check_word_file, core_properties
 
 BODY_MARK = "<!-- polisi: body follows -->"

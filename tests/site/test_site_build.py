@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
 
-from polisi.catalogue import load_catalogue
+from polisi.handbook.catalogue import load_catalogue
 from polisi.render.markdown import EXTENSIONS
 
 REPO = Path(__file__).resolve().parents[2]

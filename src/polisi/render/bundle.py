@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pikepdf
 
-from polisi.catalogue import Clause
+from polisi.handbook.catalogue import Clause
+from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history import History
-from polisi.model import Document, Handbook, Kind
 from polisi.publish import replace_folder
 from polisi.render.manifest import MANIFEST, sha256_of, write_manifest
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf

@@ -21,13 +21,13 @@ from importlib import resources
 from pathlib import Path
 
 from polisi.errors import UsageError
-from polisi.links import is_external, resolve
-from polisi.model import Document, Handbook
+from polisi.handbook.links import is_external, resolve
+from polisi.handbook.model import Document, Handbook
+from polisi.handbook.schema import CITATION_LABELS
 from polisi.pandoc import run_pandoc
 from polisi.pipeline import Checked
 from polisi.publish import replace_folder
 from polisi.render.markdown import render_markdown
-from polisi.schema import CITATION_LABELS
 
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""

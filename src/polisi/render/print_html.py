@@ -21,11 +21,11 @@ from urllib.parse import unquote
 import jinja2
 from markupsafe import Markup
 
+from polisi.handbook.links import is_external, resolve
+from polisi.handbook.model import Document, Handbook, Kind
+from polisi.handbook.schema import CITATION_LABELS
 from polisi.history import History
-from polisi.links import is_external, resolve
-from polisi.model import Document, Handbook, Kind
 from polisi.render.markdown import render_markdown
-from polisi.schema import CITATION_LABELS
 
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from polisi.handbook.model import Handbook
 from polisi.identity import SigningIdentity, load_identity
-from polisi.model import Handbook
 from polisi.sign import sign_pdf
 
 

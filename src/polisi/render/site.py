@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from polisi.errors import BuildError
+from polisi.handbook.model import Handbook
 from polisi.history import History
-from polisi.model import Handbook
 from polisi.pipeline import Checked
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from polisi.catalogue import Clause, InstrumentKind
+from polisi.handbook.catalogue import Clause, InstrumentKind
+from polisi.handbook.model import Document, Handbook, Kind
+from polisi.handbook.review_dates import ReviewState
+from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
 from polisi.history import History, Revision
-from polisi.model import Document, Handbook, Kind
-from polisi.reviews import ReviewState
-from polisi.schema import CITATION_KEYS, CITATION_LABELS
 
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
 STATE_LABELS = {

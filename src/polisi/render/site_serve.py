@@ -97,7 +97,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
 
 def build_dir_name(root: Path) -> str:
     """The build folder's name, so that writing outputs does not trigger a rebuild."""
-    from polisi.config import load_config
+    from polisi.handbook.config import load_config
 
     return Path(load_config(root).build_dir).parts[0]
 

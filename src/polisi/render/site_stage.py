@@ -17,8 +17,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from polisi.links import links, resolve
-from polisi.model import Document, Kind
+from polisi.handbook.links import links, resolve
+from polisi.handbook.model import Document, Kind
 from polisi.render.site_config import NavEntry
 from polisi.render.site_plan import (
     ASSETS,

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from polisi.catalogue import Catalogue, load_catalogue
-from polisi.config import Config, load_config
 from polisi.errors import UsageError
 from polisi.findings import Finding, Severity
-from polisi.load import SourceFile, discover, read_source
-from polisi.reviews import ReviewStatus, add_interval, review_status
-from polisi.schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter
-from polisi.yamlpos import Loc
+from polisi.handbook.catalogue import Catalogue, load_catalogue
+from polisi.handbook.config import Config, load_config
+from polisi.handbook.load import SourceFile, discover, read_source
+from polisi.handbook.review_dates import ReviewStatus, add_interval, review_status
+from polisi.handbook.schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter
+from polisi.handbook.yamlpos import Loc
 
 
 class Kind(StrEnum):

@@ -20,8 +20,8 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from polisi.findings import Finding, Severity
-from polisi.schema import parse_date
-from polisi.yamlpos import parse_yaml
+from polisi.handbook.schema import parse_date
+from polisi.handbook.yamlpos import parse_yaml
 
 
 class Provenance(StrEnum):

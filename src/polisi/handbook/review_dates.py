@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from polisi.schema import INTERVAL_PATTERN
+from polisi.handbook.schema import INTERVAL_PATTERN
 
 
 class ReviewState(StrEnum):

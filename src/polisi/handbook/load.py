@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polisi.findings import Finding, Severity
-from polisi.yamlpos import Parsed, parse_yaml
+from polisi.handbook.yamlpos import Parsed, parse_yaml
 
 FENCE = "---"
 KIND_FOLDERS = ("statement_of_purpose", "policies", "procedures")

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from polisi.errors import PolisiError
-from polisi.yamlpos import parse_yaml
+from polisi.handbook.yamlpos import parse_yaml
 
 CONFIG_FILE = "polisi.yml"
 
