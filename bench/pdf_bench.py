@@ -20,7 +20,7 @@ from pathlib import Path
 
 from synth import generate
 
-from polisi.history import load_history
+from polisi.history.git import load_history
 from polisi.pipeline import load_checked
 from polisi.render.bundle import Part, build_bundle, bundle_plan, render_bundle
 from polisi.render.pdf import render_pdf

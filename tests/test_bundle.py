@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from polisi.handbook.model import load_handbook
-from polisi.history import load_history
+from polisi.history.git import load_history
 from polisi.render.bundle import build_bundle, bundle_plan, render_bundle
 from polisi.render.pdf import PdfJob, render_pdf
 from polisi.render.pdf_merge import LINK_PREFIX, MergeFailed, MergePart, merge_parts

@@ -9,7 +9,7 @@ import pytest
 
 from polisi.check import check
 from polisi.handbook.model import load_handbook
-from polisi.history import load_history
+from polisi.history.git import load_history
 
 from .gitbook import commit, document, git, init, polisi, small_handbook, write
 

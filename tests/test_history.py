@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from polisi.history import approval_tag, load_history
+from polisi.history.git import approval_tag, load_history
 
 from .gitbook import commit, document, git, init, polisi, small_handbook, write
 

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 
 from polisi.handbook.model import load_handbook
-from polisi.history import load_history
+from polisi.history.git import load_history
 from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import document_job
 

@@ -21,8 +21,8 @@ from polisi.check import check
 from polisi.errors import PolisiError, UsageError
 from polisi.findings import Finding, Report
 from polisi.handbook.model import Document, Handbook, load_handbook
-from polisi.history import History, HistoryError, approval_tag, commit_approval, load_history
-from polisi.versions import snapshots
+from polisi.history.git import History, HistoryError, approval_tag, commit_approval, load_history
+from polisi.history.versions import snapshots
 
 Bump = Literal["minor", "major"]
 _SEQUENCE_INDENT = re.compile(r"^[^\s#][^:\n]*:[ \t]*(?:#.*)?\n( *)- ", re.MULTILINE)

@@ -10,14 +10,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from polisi.drift import changed_since_approval
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, links, resolve
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.schema import CITATION_KEYS
-from polisi.history import History
+from polisi.history.drift import changed_since_approval
+from polisi.history.git import History
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 SOP_NOTICE_DAYS = 28

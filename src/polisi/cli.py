@@ -48,7 +48,7 @@ def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warnin
     """
     from polisi.check import check
     from polisi.handbook.model import load_handbook
-    from polisi.history import load_history
+    from polisi.history.git import load_history
 
     if not path.is_dir():
         raise UsageError(f"{path}: no such handbook folder")
@@ -146,7 +146,7 @@ include_drafts_option = click.option(
 @include_drafts_option
 def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
     """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
-    from polisi.history import load_history
+    from polisi.history.git import load_history
     from polisi.pipeline import load_checked, publish_site
 
     checked = load_checked(path, _today(as_of))
@@ -178,7 +178,7 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     PATH is the handbook folder (default: the current folder); any other
     argument is a document id. Unchanged documents are not rendered again.
     """
-    from polisi.history import load_history
+    from polisi.history.git import load_history
     from polisi.pipeline import load_checked, publish_pdfs
     from polisi.render.signer import signer_for
 
@@ -194,7 +194,7 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
               help="Add a change log of documents approved or revised since this day.")
 def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
-    from polisi.history import load_history
+    from polisi.history.git import load_history
     from polisi.pipeline import load_checked, publish_bundle
     from polisi.render.signer import signer_for
 

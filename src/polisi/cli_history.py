@@ -53,7 +53,7 @@ def review_command(
 ) -> None:
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
     from polisi.handbook.model import load_handbook
-    from polisi.history import load_history
+    from polisi.history.git import load_history
     from polisi.schedule import FailOn, review_schedule
     from polisi.schedule_output import format_schedule
 
@@ -99,7 +99,7 @@ def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str
 @path_argument
 def history_command(doc_id: str, path: Path) -> None:
     """Every revision of document ID from git, newest first, with approvals marked."""
-    from polisi.record import format_log, log, open_record
+    from polisi.history.record import format_log, log, open_record
 
     record = open_record(_handbook_dir(path), doc_id)
     click.echo(format_log(record, log(record)))
@@ -114,7 +114,7 @@ def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
 
     The document goes to standard output exactly as approved; which version it is goes to standard error.
     """
-    from polisi.record import describe, open_record, version_in_force
+    from polisi.history.record import describe, open_record, version_in_force
 
     record = open_record(_handbook_dir(path), doc_id)
     version = version_in_force(record, _today(as_at))
@@ -129,7 +129,7 @@ def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
 @path_argument
 def diff_command(doc_id: str, version_a: str, version_b: str, path: Path) -> None:
     """The text changes between two approved versions of document ID (from their tags or commits)."""
-    from polisi.record import open_record, versions_diff
+    from polisi.history.record import open_record, versions_diff
 
     record = open_record(_handbook_dir(path), doc_id)
     same = f"{doc_id} v{version_a.removeprefix('v')} and v{version_b.removeprefix('v')} have the same text\n"

@@ -22,7 +22,7 @@ from polisi.handbook.model import Handbook, load_handbook
 from polisi.output import format_report, summary_line
 
 if TYPE_CHECKING:
-    from polisi.history import History
+    from polisi.history.git import History
     from polisi.render.signer import Signer
 
 
@@ -59,7 +59,7 @@ def load_checked(root: Path, as_of: date, *, strict: bool = False, history: Hist
 def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
     """Check, then publish every output: signed PDFs, the inspector bundle, the site (which
     links the PDFs and bundle), and the Word copies. ``say`` receives one line per stage."""
-    from polisi.history import load_history
+    from polisi.history.git import load_history
     from polisi.render.signer import signer_for
 
     history = load_history(root)

@@ -13,8 +13,8 @@ from enum import StrEnum
 
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.review_dates import ReviewState
-from polisi.history import History
-from polisi.versions import snapshots
+from polisi.history.git import History
+from polisi.history.versions import snapshots
 
 
 class FailOn(StrEnum):

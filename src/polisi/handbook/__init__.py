@@ -1,3 +1,4 @@
-"""The handbook stage: reads the folder (polisi.yml, front matter, catalogue) into a typed model.
-It may import only findings, errors and third-party parsers, never a later stage.
+"""The first stage: read the handbook folder (polisi.yml, front matter, catalogue) into a typed model.
+
+It may import findings, errors and third-party parsers only, never a later stage.
 """

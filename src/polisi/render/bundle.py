@@ -28,7 +28,7 @@ import pikepdf
 
 from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
-from polisi.history import History
+from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.manifest import MANIFEST, sha256_of, write_manifest
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf

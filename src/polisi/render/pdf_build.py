@@ -19,7 +19,7 @@ from pathlib import Path
 from polisi.errors import BuildError, UsageError
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.model import Document, Handbook
-from polisi.history import History
+from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.manifest import sha256_of
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from polisi.handbook.links import is_external, resolve
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.schema import CITATION_LABELS
-from polisi.history import History
+from polisi.history.git import History
 from polisi.render.markdown import render_markdown
 
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')

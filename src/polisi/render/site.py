@@ -20,7 +20,7 @@ from typing import Any
 
 from polisi.errors import BuildError
 from polisi.handbook.model import Handbook
-from polisi.history import History
+from polisi.history.git import History
 from polisi.pipeline import Checked
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config

@@ -17,7 +17,7 @@ from polisi.handbook.catalogue import Clause, InstrumentKind
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
-from polisi.history import History, Revision
+from polisi.history.git import History, Revision
 
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
 STATE_LABELS = {

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from polisi.errors import PolisiError
-from polisi.history import load_history
+from polisi.history.git import load_history
 from polisi.output import format_report
 from polisi.pipeline import load_checked
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config

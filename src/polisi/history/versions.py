@@ -16,7 +16,7 @@ from typing import Any
 
 from polisi.handbook.load import SourceFile, split_front_matter
 from polisi.handbook.schema import CITATION_KEYS
-from polisi.history import History, Revision, Tag
+from polisi.history.git import History, Revision, Tag
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from polisi.errors import PolisiError
 from polisi.handbook.model import Handbook, load_handbook
-from polisi.history import History, HistoryError, Revision, load_history
-from polisi.versions import ApprovedVersion, approved_versions, find_version, front_matter, in_force
+from polisi.history.git import History, HistoryError, Revision, load_history
+from polisi.history.versions import ApprovedVersion, approved_versions, find_version, front_matter, in_force
 
 
 class NotInRecord(PolisiError):

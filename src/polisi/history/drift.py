@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from polisi.findings import Finding, Severity
 from polisi.handbook.model import Document, Handbook
-from polisi.history import History, Revision
-from polisi.versions import content_key, later_revisions, snapshots
+from polisi.history.git import History, Revision
+from polisi.history.versions import content_key, later_revisions, snapshots
 
 
 @dataclass(frozen=True)
