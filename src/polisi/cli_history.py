@@ -54,8 +54,8 @@ def review_command(
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
     from polisi.handbook.model import load_handbook
     from polisi.history.git import load_history
-    from polisi.schedule import FailOn, review_schedule
-    from polisi.schedule_output import format_schedule
+    from polisi.review.output import format_schedule
+    from polisi.review.schedule import FailOn, review_schedule
 
     root = _handbook_dir(path)
     schedule = review_schedule(

@@ -8,7 +8,7 @@ from itertools import groupby
 
 from polisi.handbook.review_dates import ReviewState
 from polisi.output import github_annotation
-from polisi.schedule import UNSCHEDULED, Schedule, ScheduledReview, WaitingDraft
+from polisi.review.schedule import UNSCHEDULED, Schedule, ScheduledReview, WaitingDraft
 
 SCHEDULE_FORMATS = ("text", "json", "markdown", "github")
 _OVERDUE, _DUE, _IN_DATE = (
