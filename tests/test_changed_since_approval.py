@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from polisi.check import check
+from polisi.check.rules import check
 from polisi.handbook.model import load_handbook
 from polisi.history.git import load_history
 
@@ -180,7 +180,7 @@ def test_in_a_shallow_clone_the_approval_tag_still_anchors_the_check(
 
 
 def test_the_build_pipeline_refuses_to_publish_text_changed_since_approval(tagged: Path) -> None:
-    from polisi.pipeline import CheckFailed, load_checked
+    from polisi.check.gate import CheckFailed, load_checked
 
     edit(tagged, "What staff do.", "Something else.")
     commit(tagged, "Change", "2026-03-02")

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polisi.check import check
+from polisi.check.rules import check
 from polisi.handbook.model import load_handbook
 
 FRONT_KEYS = ["id", "title", "version", "status", "owner", "approved_on", "legislation", "procedures", "policy"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from polisi.check import check
+from polisi.check.rules import check
 from polisi.findings import Severity
 from polisi.handbook.catalogue import Provenance
 from polisi.handbook.model import Handbook, Kind, load_handbook

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from polisi.check import check
+from polisi.check.rules import check
 from polisi.handbook.model import load_handbook
 
 from .gitbook import document, small_handbook, write

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from polisi.check import check
+from polisi.check.rules import check
 from polisi.errors import PolisiError, UsageError
 from polisi.findings import Finding, Report
 from polisi.handbook.model import Document, Handbook, load_handbook

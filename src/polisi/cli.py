@@ -46,7 +46,7 @@ def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warnin
 
     Exit status: 0 no errors, 1 errors found, 2 the check could not run.
     """
-    from polisi.check import check
+    from polisi.check.rules import check
     from polisi.handbook.model import load_handbook
     from polisi.history.git import load_history
 
@@ -91,7 +91,8 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
 
     PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
     """
-    from polisi.pipeline import load_checked, publish_word
+    from polisi.check.gate import load_checked
+    from polisi.pipeline import publish_word
 
     if not path.is_dir() and not path.exists():
         path, ids = Path("."), (str(path), *ids)
@@ -146,8 +147,9 @@ include_drafts_option = click.option(
 @include_drafts_option
 def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
     """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
+    from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import load_checked, publish_site
+    from polisi.pipeline import publish_site
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
@@ -178,8 +180,9 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     PATH is the handbook folder (default: the current folder); any other
     argument is a document id. Unchanged documents are not rendered again.
     """
+    from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import load_checked, publish_pdfs
+    from polisi.pipeline import publish_pdfs
     from polisi.render.signer import signer_for
 
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
@@ -194,8 +197,9 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
               help="Add a change log of documents approved or revised since this day.")
 def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
+    from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import load_checked, publish_bundle
+    from polisi.pipeline import publish_bundle
     from polisi.render.signer import signer_for
 
     checked = load_checked(path, _today(as_of))

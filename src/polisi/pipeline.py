@@ -1,6 +1,6 @@
 """The stage order of a build, in one place: load -> check -> history -> render -> sign.
 
-Every command that publishes goes through :func:`load_checked`, so nothing is
+Every command that publishes goes through :func:`~polisi.check.gate.load_checked`, so nothing is
 ever published from a handbook that fails its checks. Each ``publish_*``
 function runs one output stage and returns the line that says what it did;
 :func:`build_all` runs them all in order. Engines are imported inside the
@@ -10,50 +10,16 @@ functions so that ``import polisi`` stays light.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from polisi.check import check
-from polisi.errors import BuildError
-from polisi.findings import Report
-from polisi.handbook.model import Handbook, load_handbook
-from polisi.output import format_report, summary_line
+from polisi.check.gate import Checked, load_checked
+from polisi.output import format_report
 
 if TYPE_CHECKING:
     from polisi.history.git import History
     from polisi.render.signer import Signer
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A handbook that passed its checks, with the report (which may hold warnings)."""
-
-    handbook: Handbook
-    report: Report
-
-
-class CheckFailed(BuildError):
-    """The handbook has errors; nothing was published."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"not published: {summary_line(report)}")
-        self.report = report
-
-
-def load_checked(root: Path, as_of: date, *, strict: bool = False, history: History | None = None) -> Checked:
-    """Load and check; raise :class:`CheckFailed` carrying the report when it has errors.
-
-    With ``history``, the check also refuses text changed since its approval.
-    """
-    handbook = load_handbook(root)
-    report = check(handbook, as_of, history=history)
-    if strict:
-        report = report.strict()
-    if not report.ok:
-        raise CheckFailed(report)
-    return Checked(handbook, report)
 
 
 def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:

@@ -20,12 +20,12 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
+from polisi.check.gate import Checked
 from polisi.errors import UsageError
 from polisi.handbook.links import is_external, resolve
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.schema import CITATION_LABELS
 from polisi.pandoc import run_pandoc
-from polisi.pipeline import Checked
 from polisi.publish import replace_folder
 from polisi.render.markdown import render_markdown
 

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from polisi.check.gate import Checked
 from polisi.errors import BuildError
 from polisi.handbook.model import Handbook
 from polisi.history.git import History
-from polisi.pipeline import Checked
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
 from polisi.render.site_plan import ASSETS, SitePlan

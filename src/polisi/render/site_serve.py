@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 from types import FrameType
 
+from polisi.check.gate import load_checked
 from polisi.errors import PolisiError
 from polisi.history.git import load_history
 from polisi.output import format_report
-from polisi.pipeline import load_checked
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
 from polisi.render.site_config import write_site_config
 from polisi.render.site_stage import stage_site
