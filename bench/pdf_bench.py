@@ -25,7 +25,7 @@ from polisi.pipeline import load_checked
 from polisi.render.bundle import Part, build_bundle, bundle_plan, render_bundle
 from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import build_pdfs, document_job
-from polisi.render.signer import signer_for
+from polisi.signing.signer import signer_for
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 12, 1)

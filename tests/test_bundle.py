@@ -19,7 +19,7 @@ from polisi.history.git import load_history
 from polisi.render.bundle import build_bundle, bundle_plan, render_bundle
 from polisi.render.pdf import PdfJob, render_pdf
 from polisi.render.pdf_merge import LINK_PREFIX, MergeFailed, MergePart, merge_parts
-from polisi.render.signer import signer_for
+from polisi.signing.signer import signer_for
 
 from .pdf_handbook import AS_OF, git, pdftotext, run, squash
 

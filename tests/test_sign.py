@@ -1,6 +1,6 @@
 """Signing and verification, with real PDFs, real certificates and poppler's pdfsig.
 
-Nothing is mocked: WeasyPrint renders a small PDF/A document, ``polisi.sign``
+Nothing is mocked: WeasyPrint renders a small PDF/A document, ``polisi.signing.sign``
 creates a demonstration CA and signs it, and the result is checked both by
 ``verify_pdf`` (pyHanko) and independently by ``pdfsig``. Tampered copies are
 made the way an attacker or a careless editor would: a changed byte, a
@@ -25,8 +25,8 @@ from pypdf import PdfWriter
 
 from polisi.errors import PolisiError
 from polisi.handbook.config import SigningSettings
-from polisi.identity import SigningIdentity, ensure_demo_identity, load_identity, trust_roots_for
-from polisi.sign import SIGNATURE_FIELD, Verdict, sign_pdf, verify_pdf
+from polisi.signing.identity import SigningIdentity, ensure_demo_identity, load_identity, trust_roots_for
+from polisi.signing.sign import SIGNATURE_FIELD, Verdict, sign_pdf, verify_pdf
 
 ORG = "Gofal Enghraifft Cyf"
 HTML = """<!doctype html><html lang="cy"><head><meta charset="utf-8">
@@ -521,7 +521,7 @@ def test_unreachable_timestamp_server_is_a_signing_error(
 
 
 def test_importing_polisi_sign_does_not_import_pyhanko() -> None:
-    code = "import sys, polisi, polisi.sign; sys.exit('pyhanko' in sys.modules)"
+    code = "import sys, polisi, polisi.signing.sign; sys.exit('pyhanko' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], check=False, timeout=60)
     assert proc.returncode == 0
 

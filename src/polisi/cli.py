@@ -183,7 +183,7 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
     from polisi.pipeline import publish_pdfs
-    from polisi.render.signer import signer_for
+    from polisi.signing.signer import signer_for
 
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
     checked = load_checked(path, _today(as_of))
@@ -200,7 +200,7 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> 
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
     from polisi.pipeline import publish_bundle
-    from polisi.render.signer import signer_for
+    from polisi.signing.signer import signer_for
 
     checked = load_checked(path, _today(as_of))
     history = load_history(checked.handbook.root)
@@ -221,8 +221,8 @@ def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, 
     file; exit status 0 only when every file verifies.
     """
     from polisi.handbook.config import load_config
-    from polisi.identity import trust_roots_for
-    from polisi.verify import verify_files
+    from polisi.signing.identity import trust_roots_for
+    from polisi.signing.verify import verify_files
 
     if trust_root:
         roots = list(trust_root)

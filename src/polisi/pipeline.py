@@ -19,14 +19,14 @@ from polisi.output import format_report
 
 if TYPE_CHECKING:
     from polisi.history.git import History
-    from polisi.render.signer import Signer
+    from polisi.signing.signer import Signer
 
 
 def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
     """Check, then publish every output: signed PDFs, the inspector bundle, the site (which
     links the PDFs and bundle), and the Word copies. ``say`` receives one line per stage."""
     from polisi.history.git import load_history
-    from polisi.render.signer import signer_for
+    from polisi.signing.signer import signer_for
 
     history = load_history(root)
     checked = load_checked(root, as_of, history=history)  # refuses text changed since its approval

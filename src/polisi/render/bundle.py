@@ -30,11 +30,11 @@ from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
 from polisi.publish import replace_folder
-from polisi.render.manifest import MANIFEST, sha256_of, write_manifest
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
-from polisi.render.signer import Signer
+from polisi.signing.manifest import MANIFEST, sha256_of, write_manifest
+from polisi.signing.signer import Signer
 
 BUNDLE_FILE = "inspector-bundle.pdf"
 CACHE_FILE = "bundle.json"

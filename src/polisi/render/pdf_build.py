@@ -21,10 +21,10 @@ from polisi.findings import Finding, Report, Severity
 from polisi.handbook.model import Document, Handbook
 from polisi.history.git import History
 from polisi.publish import replace_folder
-from polisi.render.manifest import sha256_of
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.print_html import pdf_dates, print_document, render_template
-from polisi.render.signer import Signer
+from polisi.signing.manifest import sha256_of
+from polisi.signing.signer import Signer
 
 CACHE_FILE = "pdf.json"
 

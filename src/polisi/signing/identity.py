@@ -3,7 +3,7 @@
 A fresh checkout must build signed PDFs without anyone owning a certificate, so
 with no certificate configured polisi makes a demonstration CA under the build
 folder. Only ``cryptography`` is used here (imported inside the functions, so
-``import polisi`` stays fast); signing itself is in :mod:`polisi.sign`.
+``import polisi`` stays fast); signing itself is in :mod:`polisi.signing.sign`.
 Failures to load an identity are "could not run" errors: one line each.
 """
 

@@ -1,6 +1,6 @@
 """``polisi verify``: is each file what the organisation signed, and is a bundle whole?
 
-The signature check itself is :func:`polisi.sign.verify_pdf`. A bundle also
+The signature check itself is :func:`polisi.signing.sign.verify_pdf`. A bundle also
 has ``manifest.json`` beside it; every file that manifest lists must still
 have the SHA-256 it records, so a swapped or edited per-document PDF fails too.
 """
@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from polisi.render.manifest import MANIFEST, check_manifest
-from polisi.sign import verify_pdf
+from polisi.signing.manifest import MANIFEST, check_manifest
+from polisi.signing.sign import verify_pdf
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ pyHanko stamp would break PDF/A and PDF/UA).
 
 pyHanko is imported inside the functions that need it, so ``import polisi``
 (and ``polisi --help``) stays fast. Who signs (the organisation's certificate
-or the demonstration one) is :mod:`polisi.identity`.
+or the demonstration one) is :mod:`polisi.signing.identity`.
 
 Verification returns a :class:`Verdict` instead of raising: ``polisi verify``
 reports every file, and a broken or tampered file is a result, not a crash.
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from polisi.errors import one_line
-from polisi.identity import SigningError, SigningIdentity
+from polisi.signing.identity import SigningError, SigningIdentity
 
 SIGNATURE_FIELD = "PolisiSignature"
 """Name of the signature field; stable so that tools and tests can find it."""

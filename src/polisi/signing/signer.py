@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 
 from polisi.handbook.model import Handbook
-from polisi.identity import SigningIdentity, load_identity
-from polisi.sign import sign_pdf
+from polisi.signing.identity import SigningIdentity, load_identity
+from polisi.signing.sign import sign_pdf
 
 
 @dataclass(frozen=True)
