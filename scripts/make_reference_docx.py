@@ -23,7 +23,7 @@ from docx.shared import Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from polisi.pandoc import run_pandoc  # noqa: E402
+from polisi.word.pandoc import run_pandoc  # noqa: E402
 
 TARGET = Path(__file__).resolve().parents[1] / "src/polisi/render/templates/reference.docx"
 FONT = "Arial"

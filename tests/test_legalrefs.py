@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from polisi.handbook.catalogue import load_catalogue
-from polisi.legalrefs import find_mentions, proposed_citations
+from polisi.word.legalrefs import find_mentions, proposed_citations
 
 CATALOGUE, _ = load_catalogue()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 from docx.oxml import parse_xml
 
-from polisi.pandoc import run_pandoc
+from polisi.word.pandoc import run_pandoc
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

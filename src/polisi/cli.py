@@ -117,8 +117,8 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
     Exit status: 0 all imported, 1 a file could not be imported.
     """
     from polisi.handbook.model import Kind
-    from polisi.importreport import BEFORE_APPROVAL, describe, summary_table
-    from polisi.wordimport import Imported, ImportOptions, import_folder, import_word
+    from polisi.word.importer import Imported, ImportOptions, import_folder, import_word
+    from polisi.word.report import BEFORE_APPROVAL, describe, summary_table
 
     options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
     if not source.is_dir():

@@ -25,9 +25,9 @@ from polisi.errors import UsageError
 from polisi.handbook.links import is_external, resolve
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.schema import CITATION_LABELS
-from polisi.pandoc import run_pandoc
 from polisi.publish import replace_folder
 from polisi.render.markdown import render_markdown
+from polisi.word.pandoc import run_pandoc
 
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from polisi.errors import PolisiError
-from polisi.wordimport import REVIEW_KEYS, Imported
+from polisi.word.importer import REVIEW_KEYS, Imported
 
 Result = Imported | tuple[Path, PolisiError]
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from polisi.errors import PolisiError, UsageError
 from polisi.handbook.model import Handbook, Kind, load_handbook
 from polisi.handbook.schema import ID_PATTERN, VERSION_PATTERN
-from polisi.importtidy import first_heading, indent_lists, level_headings
-from polisi.legalrefs import Mention, find_mentions, proposed_citations
-from polisi.pandoc import run_pandoc
-from polisi.wordfile import check_word_file, core_properties
+from polisi.word.docxfile import check_word_file, core_properties
+from polisi.word.legalrefs import Mention, find_mentions, proposed_citations
+from polisi.word.pandoc import run_pandoc
+from polisi.word.tidy import first_heading, indent_lists, level_headings
 
 BODY_MARK = "<!-- polisi: body follows -->"
 MEDIA_STAGING = "polisi-media"
