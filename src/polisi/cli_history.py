@@ -85,7 +85,7 @@ def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str
     Without --minor/--major the version is kept if it was never approved, else its minor part is bumped.
     Refuses on uncommitted changes, an unknown id, or a document that fails polisi check.
     """
-    from polisi.approve import approve
+    from polisi.edit.approve import approve
 
     done = approve(_handbook_dir(path), doc_id, by, _today(on), bump)  # type: ignore[arg-type]
     click.echo(
