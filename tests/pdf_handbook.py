@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from polisi.cli import main
+from polisi.cli.main import main
 
 BASE = Path(__file__).parent / "cases" / "_base"
 AS_OF = "2026-06-01"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from polisi.cli import main
+from polisi.cli.main import main
 
 from .conftest import CASES
 

@@ -13,7 +13,7 @@ import click
 import pytest
 import yaml
 
-from polisi.cli import cli
+from polisi.cli.main import cli
 
 from .gitbook import polisi, small_handbook, write
 

@@ -1,3 +1,3 @@
-from polisi.cli import main
+from polisi.cli.main import main
 
 main()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from polisi.cli_options import DATE, as_of_option, path_argument
-from polisi.cli_options import today as _today
+from polisi.cli.options import DATE, as_of_option, path_argument
+from polisi.cli.options import today as _today
 from polisi.errors import UsageError
 
 

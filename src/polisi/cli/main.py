@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from polisi import __version__
-from polisi.cli_history import COMMANDS as GIT_RECORD_COMMANDS
-from polisi.cli_options import DATE, as_of_option, path_argument
-from polisi.cli_options import today as _today
+from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
+from polisi.cli.options import DATE, as_of_option, path_argument
+from polisi.cli.options import today as _today
 from polisi.errors import PolisiError, UsageError, one_line
 from polisi.output import FORMATS, format_report
 
