@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from polisi.handbook.links import anchors, links
-from polisi.render.markdown import render_markdown
+from polisi.handbook.markdown import render_markdown
 
 TRICKY = """\
 ## When to report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from polisi.render.markdown import render_markdown
+from polisi.handbook.markdown import render_markdown
 
 
 def test_numbered_steps_keep_their_numbers_across_headings() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from polisi.check.rules import check
+from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import load_handbook
-from polisi.render.markdown import render_markdown
 
 from .word_fixtures import (
     corrupt_docx,

@@ -20,7 +20,7 @@ import yaml
 from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
 
 from polisi.handbook.catalogue import load_catalogue
-from polisi.render.markdown import EXTENSIONS
+from polisi.handbook.markdown import EXTENSIONS
 
 REPO = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https?://[^\s\"'<>)\\`]+")

@@ -1,7 +1,7 @@
 """Editable Word copies of approved documents, for placing authorities, commissioners and lawyers.
 
 Each copy is made by pandoc from the same HTML rendering as the site and the
-PDFs (:func:`polisi.render.markdown.render_markdown`), with the front block and
+PDFs (:func:`polisi.handbook.markdown.render_markdown`), with the front block and
 the legal basis added as tables, so the words cannot drift from the published
 version. House styles come from a reference document: the one shipped with
 polisi, or the organisation's own ``word/reference.docx`` in the handbook.
@@ -23,10 +23,10 @@ from pathlib import Path
 from polisi.check.gate import Checked
 from polisi.errors import UsageError
 from polisi.handbook.links import is_external, resolve
+from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.schema import CITATION_LABELS
 from polisi.publish import replace_folder
-from polisi.render.markdown import render_markdown
 from polisi.word.pandoc import run_pandoc
 
 OUTPUT_FOLDER = "docx"

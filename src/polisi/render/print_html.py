@@ -22,10 +22,10 @@ import jinja2
 from markupsafe import Markup
 
 from polisi.handbook.links import is_external, resolve
+from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.schema import CITATION_LABELS
 from polisi.history.git import History
-from polisi.render.markdown import render_markdown
 
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 
