@@ -232,7 +232,7 @@ def embed_images(handbook: Handbook, doc: Document) -> Callable[[str], str]:
     folder = posixpath.dirname(doc.path)
 
     def embed(src: str) -> str:
-        if is_external(src) or src.startswith("/"):
+        if is_external(src):
             return src
         path = handbook_file(handbook.root, handbook.config, posixpath.join(folder, src.split("#", 1)[0]))
         if path is None:

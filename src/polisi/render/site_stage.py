@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
-from polisi.handbook.sanitise import SITE_NONCE, region_markers
 from polisi.handbook.model import Document, Kind
+from polisi.handbook.sanitise import SITE_NONCE, region_markers
 from polisi.render.site_config import NavEntry
 from polisi.render.site_plan import (
     ASSETS,
