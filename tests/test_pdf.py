@@ -88,8 +88,8 @@ def test_same_commit_gives_byte_identical_pdfs_before_signing(built: Path) -> No
     """The signed file's first revision is the unsigned PDF: a fresh render must equal it byte for byte."""
     handbook, history = load_handbook(built), load_history(built)
     for doc_id in ("POL-SAF-01", "PRO-SAF-02"):
-        fresh = render_pdf(document_job(handbook, handbook.get(doc_id), history))
-        assert fresh == render_pdf(document_job(handbook, handbook.get(doc_id), history))
+        fresh = render_pdf(document_job(handbook, handbook.get(doc_id), history, demonstration=True))
+        assert fresh == render_pdf(document_job(handbook, handbook.get(doc_id), history, demonstration=True))
         assert pdf(built, doc_id).read_bytes().startswith(fresh)
 
 
