@@ -9,10 +9,11 @@ another build running), 1 when it ran and found the handbook or a file wanting.
 An internal error (a bug in polisi) is :data:`INTERNAL_ERROR`.
 """
 
-INTERNAL_ERROR = 3
-"""Exit status of ``polisi: internal error``, distinct so CI can tell a crash from a handbook with errors."""
 
 from __future__ import annotations
+
+INTERNAL_ERROR = 3
+"""Exit status of ``polisi: internal error``, distinct so CI can tell a crash from a handbook with errors."""
 
 
 class PolisiError(Exception):
