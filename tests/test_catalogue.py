@@ -49,7 +49,7 @@ SPEC_IDS = [
 
 EXPECTED_FILES = {
     "SPRI-2017", "RISCA-2016", "SSWBA-2014", "SG-SPRI-2019", "CoPP-2017", "CoPP-W-2026",
-    "CoPP-E-2026", "WSP", "CIW-RI-VISITS", "CIW-COP-INSP-2023",
+    "CoPP-E-2026", "WSP", "CIW-RI-VISITS", "CIW-COP-INSP-2023", "DPA-2018",
 }
 
 LEGISLATION_LOCATOR = re.compile(r"^(reg-\d+|s-\d+|sch-\d+(-pt-\d+|-para-\d+)?)$")
@@ -119,7 +119,7 @@ def test_each_file_is_named_after_its_instrument():
 
 def test_document_level_instruments_have_no_clauses(shipped):
     catalogue, _ = shipped
-    for inst_id in ("CoPP-W-2026", "CoPP-E-2026", "CIW-RI-VISITS", "CIW-COP-INSP-2023"):
+    for inst_id in ("CoPP-W-2026", "CoPP-E-2026", "CIW-RI-VISITS", "CIW-COP-INSP-2023", "DPA-2018"):
         assert [c for c in catalogue.clauses if c.startswith(inst_id + ":")] == [], inst_id
 
 
