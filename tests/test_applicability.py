@@ -25,8 +25,9 @@ def test_the_catalogue_limits_domiciliary_and_care_home_provisions_to_those_serv
     reasons = catalogue.not_applicable(ServiceType.RESIDENTIAL_FAMILY_CENTRE, {})
     assert list(reasons) == [
         "SG-SPRI-2019:reg-40", "SG-SPRI-2019:reg-41", "SG-SPRI-2019:reg-42", "SG-SPRI-2019:reg-45",
+        "SG-SPRI-2019:reg-62",
         "SPRI-2017:reg-2", "SPRI-2017:reg-3", "SPRI-2017:reg-40", "SPRI-2017:reg-41", "SPRI-2017:reg-42",
-        "SPRI-2017:reg-45", "SPRI-2017:sch-3-pt-4",
+        "SPRI-2017:reg-45", "SPRI-2017:reg-62", "SPRI-2017:sch-3-pt-4",
     ]
     assert reasons["SPRI-2017:reg-41"] == PART_11
     assert reasons["SPRI-2017:sch-3-pt-4"] == (
