@@ -216,7 +216,9 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     if statement:
         parts.append(Part("statement", "Statement of Purpose", "section", document_job(statement, "statement")))
     parts.append(register("legal-basis", "Legal-basis matrix", matrix=_matrix(handbook, included, href),
-                          uncovered=_uncovered(handbook, included, as_of)))
+                          uncovered=_uncovered(handbook, included, as_of),
+                          not_applicable=[(handbook.catalogue.clauses[clause_id], why)
+                                          for clause_id, why in handbook.not_applicable.items()]))
     parts.append(register("review-status", "Review status and approval record",
                           status=[_status(d, as_of, config.review.warning_days, href(d.id))
                                   for d in _all_in_order(handbook)]))
@@ -376,12 +378,14 @@ def _matrix(handbook: Handbook, docs: Iterable[Document], href: Callable[[str], 
 
 
 def _uncovered(handbook: Handbook, docs: Iterable[Document], as_of: date) -> list[Clause]:
-    """Clauses in force on ``as_of`` that no bundled document cites (whole-instrument ids left out)."""
+    """Clauses in force on ``as_of`` that no bundled document cites: the gaps. Whole-instrument ids and
+    provisions that cannot apply to this service are left out, so real gaps are not buried."""
     cited = {c for d in docs for _, c in d.citations}
+    not_applicable = handbook.not_applicable
     return sorted(
         (c for c in handbook.catalogue.clauses.values()
          if c.locator and c.id not in cited and c.instrument.id not in cited
-         and not c.instrument.superseded_at(as_of)),
+         and c.id not in not_applicable and not c.instrument.superseded_at(as_of)),
         key=lambda c: _clause_order(c.id),
     )
 
