@@ -9,13 +9,16 @@ functions so that ``import polisi`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from polisi.check.gate import Checked, load_checked
 from polisi.output import format_report
+from polisi.publish import build_lock, new_generation, public_path
 
 if TYPE_CHECKING:
     from polisi.history.git import History
@@ -33,11 +36,23 @@ def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
     checked = load_checked(root, as_of, history=history)  # refuses text changed since its approval
     say(format_report(checked.report, "text"))
     signer = signer_for(checked.handbook)
-    say(publish_pdfs(checked, history, signer))
-    say(publish_word(checked))
-    say(publish_bundle(checked, history, signer, as_of))
-    say(publish_site(checked, history, as_of))
+    with publishing(checked) as staged:
+        say(publish_pdfs(staged, history, signer))
+        say(publish_word(staged))
+        say(publish_bundle(staged, history, signer, as_of))
+        say(publish_site(staged, history, as_of))
     return checked
+
+
+@contextmanager
+def publishing(checked: Checked) -> Iterator[Checked]:
+    """Lock the build folder and yield ``checked`` writing into a new generation of it, which
+    becomes the published set, all outputs at once, when the block ends without an error
+    (:func:`polisi.publish.new_generation`)."""
+    build = checked.handbook.build_dir
+    with build_lock(build), new_generation(build) as generation:
+        config = checked.handbook.config.model_copy(update={"build_dir": str(generation)})
+        yield dataclasses.replace(checked, handbook=dataclasses.replace(checked.handbook, config=config))
 
 
 def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequence[str] = ()) -> str:
@@ -89,8 +104,9 @@ def stale_bundle_note(checked: Checked) -> str | None:
 
 
 def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
+    """A path as the user would type it, where it is published: relative to the current folder when inside it."""
+    path = public_path(path.absolute())
     try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
+        return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return str(path)

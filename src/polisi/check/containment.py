@@ -6,84 +6,161 @@ the handbook would print as a missing picture or a dead link. These rules say so
 first, at ``path:line:col``: a ``file:`` URL, an absolute path, a ``../`` past the
 handbook's root, a symbolic link that leads out, a part of the handbook that is
 never published, a picture or frame that an output would load from the web, and
-any raw HTML the sanitiser would remove.
+any raw HTML (or ``{: ...}`` attribute list) the sanitiser would remove.
+
+The source is read, never rendered: Python-Markdown takes minutes on some hostile
+lines, and the check must stay fast for any input. Markdown links come from
+:func:`polisi.handbook.links.links`, raw HTML from libxml2's linear-time parser.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
+
+from markdown.extensions.attr_list import get_attrs
 
 from polisi.findings import Finding, Severity
 from polisi.handbook.contain import refusal
-from polisi.handbook.links import is_external, resolve
-from polisi.handbook.markdown import render_markdown
+from polisi.handbook.links import is_external, links, resolve
 from polisi.handbook.model import Document, Handbook
-from polisi.handbook.sanitise import removals
+from polisi.handbook.sanitise import Removal, allowed_value, attribute_removals, elements, removals
 
 ERROR = Severity.ERROR
 URL_ATTRIBUTES = frozenset({"href", "src", "data", "poster", "action", "formaction", "background", "cite",
                             "xlink:href", "srcset", "manifest", "longdesc"})
 """Attributes whose value is a URL that some output follows or loads."""
+MAX_PER_DOCUMENT = 50
+"""Findings of these rules per document before the rest are summed up in one line."""
+Memo = dict[str, tuple[str, str] | None]
+""":func:`refusal` of each path, worked out once per check: a document may name one picture thousands of times."""
+
+
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)", re.IGNORECASE)
 _WEB = re.compile(r"^(https?|ftps?):|^//", re.IGNORECASE)
-
-
-class _References(HTMLParser):
-    """Every URL in rendered HTML, with whether an output would load it (a picture) or only link to it."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if not value:
-                continue
-            if name in URL_ATTRIBUTES:
-                loads = not (tag == "a" and name == "href")
-                urls = [c.split()[0] for c in value.split(",") if c.strip()] if name == "srcset" else [value.strip()]
-                self.found.extend((url, loads) for url in urls)
-            if name == "style":
-                self.found.extend((url, True) for url in _CSS_URL.findall(value))
-
-    def handle_data(self, data: str) -> None:
-        if self.lasttag == "style":
-            self.found.extend((url, True) for url in _CSS_URL.findall(data))
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
+_AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
 
 
 def containment(handbook: Handbook, _: object) -> Iterator[Finding]:
     """One finding per reference that leaves the handbook and per piece of HTML the sanitiser would remove."""
+    memo: Memo = {}
     for doc in handbook:
         problem = refusal(handbook.root, handbook.config, doc.path)
         if problem is not None:
             yield Finding(doc.path, 1, 1, ERROR, problem[0], f"this document {problem[1]}")
-        html = render_markdown(doc.body, sanitise=False)
-        where = _Locator(doc)
-        reported: set[str] = set()
-        for url, loads in _references(html):
-            found = _reference_problem(handbook, doc, url, loads)
-            if found is not None:
-                reported.add(url)
-                line, col = where.find(url)
-                yield Finding(doc.path, line, col, ERROR, found[0], f"{_shown(url)} {found[1]}")
-        for removal in removals(html):
-            if removal.value is not None and removal.value.strip() in reported:
-                continue
-            line, col = where.find(removal.needle)
+        found = sorted(_document_findings(handbook, doc, memo), key=lambda f: (f.line, f.column))
+        yield from found[:MAX_PER_DOCUMENT]
+        if len(found) > MAX_PER_DOCUMENT:
+            last = found[MAX_PER_DOCUMENT]
+            yield Finding(doc.path, last.line, last.column, ERROR, last.code,
+                          f"and {len(found) - MAX_PER_DOCUMENT} more references or tags like those above")
+
+
+def _document_findings(handbook: Handbook, doc: Document, memo: Memo) -> Iterator[Finding]:
+    offset = doc.source.body_line - 1
+    for link in links(doc.body):
+        url, line, col = link.target, offset + link.line, link.column
+        problem = _reference_problem(handbook, doc, url, link.image, memo)
+        if problem is not None:
+            yield Finding(doc.path, line, col, ERROR, problem[0], f"{_shown(url)} {problem[1]}")
+            continue
+        tag, attribute = ("img", "src") if link.image else ("a", "href")
+        if allowed_value(tag, attribute, url) is None:
             yield Finding(doc.path, line, col, ERROR, "UNSAFE_HTML",
-                          f"{removal.reason}; outputs keep only text and its structure")
+                          f'{attribute}="{_shown(url)}" on <{tag}> is not allowed; {_KEEP}')
+    source = mask_code(doc.body)
+    lines = source.splitlines()
+    where = _Locator(lines, offset)
+    reported: set[tuple[int, str]] = set()
+    for element in elements(source):
+        for url, loads in _urls(element.tag, element.attributes):
+            problem = _reference_problem(handbook, doc, url, loads, memo)
+            if problem is not None:
+                reported.add((element.line, url))
+                line, col = where.find(element.line, url)
+                yield Finding(doc.path, line, col, ERROR, problem[0], f"{_shown(url)} {problem[1]}")
+    for removal in [*removals(source), *_attribute_list_removals(lines)]:
+        if removal.value is not None and (removal.line, removal.value.strip()) in reported:
+            continue
+        line, col = where.find(removal.line, removal.needle)
+        yield Finding(doc.path, line, col, ERROR, "UNSAFE_HTML", f"{removal.reason}; {_KEEP}")
 
 
-def _references(html: str) -> list[tuple[str, bool]]:
-    parser = _References()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+_KEEP = "outputs keep only text and its structure"
 
 
-def _reference_problem(handbook: Handbook, doc: Document, url: str, loads: bool) -> tuple[str, str] | None:
+def _urls(tag: str, attributes: dict[str, str]) -> Iterator[tuple[str, bool]]:
+    """Each URL on one element, with whether an output would load it (a picture) or only link to it."""
+    for name, value in attributes.items():
+        if name in URL_ATTRIBUTES and value.strip():
+            loads = not (tag == "a" and name == "href")
+            urls = [c.split()[0] for c in value.split(",") if c.strip()] if name == "srcset" else [value.strip()]
+            yield from ((url, loads) for url in urls)
+        if name == "style":
+            yield from ((url, True) for url in _CSS_URL.findall(value))
+
+
+def _attribute_list_removals(lines: list[str]) -> Iterator[Removal]:
+    """Attributes set with Markdown's ``{: ...}`` lists that the sanitiser would remove."""
+    for number, line in enumerate(lines, start=1):
+        for match in _ATTR_LIST.finditer(line):
+            text = match.group(1)
+            if not (match.group(0).startswith("{:") or "=" in text or text.startswith(("#", "."))):
+                continue  # "{name}" in ordinary text is not an attribute list
+            for name, value in get_attrs(text):
+                if name in (":", ".", "#", "id") or value is None:
+                    continue
+                yield from attribute_removals("*", name.lower(), value, number)
+
+
+def mask_code(body: str) -> str:
+    """``body`` with fenced code, code spans and autolinks blanked, keeping every line and column:
+    HTML written there is shown as text, never rendered, so it is not judged."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            out.append("")
+        elif fence is not None:
+            fence = None if line.strip().startswith(fence) else fence
+            out.append("")
+        else:
+            blank = _blank_code_spans(line)
+            out.append(_AUTOLINK.sub(lambda m: " " * len(m.group(0)), blank))
+    return "\n".join(out)
+
+
+def _blank_code_spans(line: str) -> str:
+    """Blank each code span: a run of backticks up to the next run of the same length (CommonMark's rule),
+    found in one pass over the runs, so a line of a million backticks costs no more than a short one."""
+    if "`" not in line:
+        return line
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    later: dict[int, list[int]] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        later.setdefault(runs[index][1] - runs[index][0], []).append(index)  # nearest last, for pop()
+    pieces, done, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = later[end - start]
+        while same and same[-1] <= index:
+            same.pop()
+        if not same:
+            index += 1
+            continue
+        close = runs[same[-1]][1]
+        pieces += [line[done:start], " " * (close - start)]
+        done, index = close, same.pop() + 1
+    return "".join(pieces) + line[done:]
+
+
+def _reference_problem(handbook: Handbook, doc: Document, url: str, loads: bool,
+                       memo: Memo) -> tuple[str, str] | None:
     if url.lower().startswith("file:"):
         return "FILE_URL", "is a file: URL; an output reads only files inside the handbook, linked relatively"
     if url.lower().startswith("data:"):
@@ -96,7 +173,9 @@ def _reference_problem(handbook: Handbook, doc: Document, url: str, loads: bool)
     path, _ = resolve(doc.path, url.split("?", 1)[0])
     if not path:
         return None
-    return refusal(handbook.root, handbook.config, path)
+    if path not in memo:
+        memo[path] = refusal(handbook.root, handbook.config, path)
+    return memo[path]
 
 
 def _shown(url: str) -> str:
@@ -104,21 +183,18 @@ def _shown(url: str) -> str:
 
 
 class _Locator:
-    """Where in the source a rendered reference was written: its next occurrence, case-insensitively."""
+    """The column of something found on a line of the source: its next occurrence there, case-insensitively."""
 
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.text = doc.body.lower()
-        self.cursor: dict[str, int] = {}
+    def __init__(self, lines: list[str], offset: int) -> None:
+        self.lines = [line.lower() for line in lines]
+        self.offset = offset
+        self.cursor: dict[tuple[int, str], int] = {}
 
-    def find(self, needle: str) -> tuple[int, int]:
-        key = needle.lower()
-        at = self.text.find(key, self.cursor.get(key, 0))
+    def find(self, line: int, needle: str) -> tuple[int, int]:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        key = (line, needle.lower())
+        at = text.find(key[1], self.cursor.get(key, 0))
         if at < 0:
-            at = self.text.find(key)
-        if at < 0:
-            return self.doc.source.body_line, 1
+            at = text.find(key[1])
         self.cursor[key] = at + 1
-        line = self.text.count("\n", 0, at)
-        column = at - (self.text.rfind("\n", 0, at) + 1) + 1
-        return self.doc.source.body_line + line, column
+        return self.offset + line, (at + 1 if at >= 0 else 1)

@@ -92,12 +92,13 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
     PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
     """
     from polisi.check.gate import load_checked
-    from polisi.pipeline import publish_word, stale_bundle_note
+    from polisi.pipeline import publish_word, publishing, stale_bundle_note
 
     if not path.is_dir() and not path.exists():
         path, ids = Path("."), (str(path), *ids)
     checked = load_checked(path, _today(as_of))
-    click.echo(publish_word(checked, ids))
+    with publishing(checked) as staged:
+        click.echo(publish_word(staged, ids))
     _note(stale_bundle_note(checked))
 
 
@@ -151,11 +152,13 @@ def build_site(path: Path, as_of: date | None, include_drafts: bool) -> None:
     """Build the staff intranet site into build/site/ (only when the handbook passes its checks)."""
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import publish_site
+    from polisi.pipeline import publish_site, publishing
 
     checked = load_checked(path, _today(as_of))
     click.echo(format_report(checked.report, "text"))
-    click.echo(publish_site(checked, load_history(checked.handbook.root), _today(as_of), include_drafts=include_drafts))
+    with publishing(checked) as staged:
+        click.echo(publish_site(staged, load_history(checked.handbook.root), _today(as_of),
+                                include_drafts=include_drafts))
 
 
 @cli.command("serve")
@@ -184,12 +187,14 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     """
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import publish_pdfs, stale_bundle_note
+    from polisi.pipeline import publish_pdfs, publishing, stale_bundle_note
     from polisi.signing.signer import signer_for
 
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
     checked = load_checked(path, _today(as_of))
-    click.echo(publish_pdfs(checked, load_history(checked.handbook.root), signer_for(checked.handbook), ids))
+    signer = signer_for(checked.handbook)
+    with publishing(checked) as staged:
+        click.echo(publish_pdfs(staged, load_history(checked.handbook.root), signer, ids))
     _note(stale_bundle_note(checked))
 
 
@@ -207,12 +212,14 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> 
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import publish_bundle
+    from polisi.pipeline import publish_bundle, publishing
     from polisi.signing.signer import signer_for
 
     checked = load_checked(path, _today(as_of))
     history = load_history(checked.handbook.root)
-    click.echo(publish_bundle(checked, history, signer_for(checked.handbook), _today(as_of), since))
+    signer = signer_for(checked.handbook)
+    with publishing(checked) as staged:
+        click.echo(publish_bundle(staged, history, signer, _today(as_of), since))
 
 
 @cli.command("verify")

@@ -11,7 +11,9 @@ renderer; :func:`refusal` says why, for ``polisi check``.
 
 from __future__ import annotations
 
+import os
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -21,33 +23,38 @@ PRIVATE_FOLDERS = (".git",)
 """Folders of the handbook that are never published, besides the build folder."""
 
 
-def private_paths(root: Path, config: Config) -> list[Path]:
+def private_paths(root: Path, config: Config) -> tuple[Path, ...]:
     """Real paths inside the handbook that no output may read: git's store, the build folder, the signing files."""
     signing = config.signing
-    named = [config.build_dir, *PRIVATE_FOLDERS, signing.pkcs12, signing.passphrase_file]
-    return [(root / entry).resolve() for entry in named if entry]
+    return _private(root, (config.build_dir, *PRIVATE_FOLDERS, signing.pkcs12 or "", signing.passphrase_file or ""))
+
+
+@lru_cache(maxsize=64)
+def _private(root: Path, named: tuple[str, ...]) -> tuple[Path, ...]:
+    return tuple((root / entry).resolve() for entry in named if entry)
 
 
 def refusal(root: Path, config: Config, relative: str) -> tuple[str, str] | None:
     """Why the handbook-relative path ``relative`` (as written, maybe %-encoded) may not be read:
     (finding code, reason), or ``None`` when it may.
 
-    ``root`` must already be resolved. Every component is looked at, so a link
-    through a linked folder (``media/etc -> /etc``) is refused as well as a linked file.
+    ``root`` must already be resolved. The real path (every link on the way followed) decides;
+    only when it leads out is each component looked at, to name the link that does it
+    (``media/etc -> /etc``).
     """
     path = posixpath.normpath(unquote(relative))
     if path.startswith("/"):
         return "ABSOLUTE_PATH", "is an absolute path; an output reads only files inside the handbook"
     if path == ".." or path.startswith("../"):
         return "OUTSIDE_HANDBOOK", "points outside the handbook"
-    current = root
-    for part in Path(path).parts:
-        current = current / part
-        if current.is_symlink() and not current.resolve().is_relative_to(root):
-            link = current.relative_to(root).as_posix()
-            return "SYMLINK_OUTSIDE", f"goes through {link}, a symbolic link leading outside the handbook"
-    real = (root / path).resolve()
+    real = Path(os.path.realpath(root / path))
     if not real.is_relative_to(root):
+        current = root
+        for part in Path(path).parts:
+            current = current / part
+            if current.is_symlink() and not current.resolve().is_relative_to(root):
+                link = current.relative_to(root).as_posix()
+                return "SYMLINK_OUTSIDE", f"goes through {link}, a symbolic link leading outside the handbook"
         return "OUTSIDE_HANDBOOK", "points outside the handbook"
     for private in private_paths(root, config):
         if real == private or real.is_relative_to(private):

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import nh3
 from markdown import Markdown
@@ -107,6 +107,51 @@ def sanitise_html(html: str) -> str:
 
 
 @dataclass(frozen=True)
+class Element:
+    """One start tag as an HTML parser reads it: its name, attributes and the line it starts on."""
+
+    tag: str
+    attributes: dict[str, str]
+    line: int
+
+
+IMPLIED = frozenset({"html", "head", "body"})
+"""Tags the parser adds around a fragment; written by an author, their content is judged instead."""
+
+
+def elements(html: str) -> Iterator[Element]:
+    """Every element of ``html`` in document order, except those inside a tag removed with its content.
+
+    libxml2's HTML parser (through lxml) reads any input in linear time and recovers from
+    broken markup the way browsers do; Python's own ``html.parser`` is quadratic on
+    unclosed tags, so a hostile document could stall ``polisi check`` with it.
+    """
+    from lxml import etree
+
+    if not html.strip():
+        return
+    parser = etree.HTMLPullParser(events=("start", "end"))
+    try:
+        parser.feed(html)
+        parser.close()
+    except etree.XMLSyntaxError:  # an empty document after recovery: nothing to report
+        return
+    inside = 0
+    for event, element in parser.read_events():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        removed = tag in REMOVED_WITH_CONTENT
+        if event == "end":
+            inside -= removed
+            continue
+        if not inside and tag not in IMPLIED:
+            attributes = {str(k).lower(): str(v) for k, v in element.attrib.items()}
+            yield Element(tag, attributes, element.sourceline or 1)
+        inside += removed
+
+
+@dataclass(frozen=True)
 class Removal:
     """Something the sanitiser would take out of a document, described for the author."""
 
@@ -116,6 +161,8 @@ class Removal:
     reason: str
     value: str | None = None
     """The attribute's value, when it is the value that is refused."""
+    line: int = 1
+    """Line of the fragment it was found on (1-based)."""
 
     @property
     def needle(self) -> str:
@@ -123,63 +170,42 @@ class Removal:
         return self.value or self.attribute or f"<{self.tag}"
 
 
-def _allowed_attribute(tag: str, name: str) -> bool:
+def allowed_attribute(tag: str, name: str) -> bool:
+    """Whether ``name`` may stay on ``tag`` (``*``: on any tag), whatever its value."""
     return name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, set()) or any(name.startswith(p) for p in PREFIXES)
+
+
+def attribute_removals(tag: str, name: str, value: str, line: int = 1) -> list[Removal]:
+    """What the sanitiser would take of one attribute: nothing, the attribute, or part of its style."""
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    where = f"<{tag}>" if tag != "*" else "an element"
+    if not allowed_attribute(tag, name):
+        return [Removal(tag, name, f"the attribute {name} on {where} is not allowed", line=line)]
+    if allowed_value(tag, name, value) is None:
+        return [Removal(tag, name, f'{name}="{shown}" on {where} is not allowed', value, line)]
+    if name == "style":
+        dropped = [p for p in _style_properties(value) if p not in STYLE_PROPERTIES]
+        if dropped:
+            return [Removal(tag, name, f"the style {', '.join(dropped)} on {where} is not allowed", line=line)]
+    return []
 
 
 def _style_properties(value: str) -> list[str]:
     return [d.split(":", 1)[0].strip().lower() for d in value.split(";") if d.strip()]
 
 
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[Removal] = []
-        self.inside: list[str] = []
-        """Open tags removed with their content: nothing in them needs reporting again."""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.inside:
-            if tag in REMOVED_WITH_CONTENT:
-                self.inside.append(tag)
-            return
-        if tag not in TAGS:
-            what = "and its content " if tag in REMOVED_WITH_CONTENT else ""
-            self.found.append(Removal(tag, None, f"<{tag}> is not allowed; it {what}would be removed"))
-            if tag in REMOVED_WITH_CONTENT:
-                self.inside.append(tag)
-            return
-        for name, value in attrs:
-            self._attribute(tag, name, value or "")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in REMOVED_WITH_CONTENT and not self.inside:
-            self.found.append(Removal(tag, None, f"<{tag}> is not allowed; it would be removed"))
-        elif not self.inside:
-            self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.inside and tag == self.inside[-1]:
-            self.inside.pop()
-
-    def _attribute(self, tag: str, name: str, value: str) -> None:
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        if not _allowed_attribute(tag, name):
-            self.found.append(Removal(tag, name, f"the attribute {name} on <{tag}> is not allowed"))
-        elif allowed_value(tag, name, value) is None:
-            self.found.append(Removal(tag, name, f'{name}="{shown}" on <{tag}> is not allowed', value))
-        elif name == "style":
-            dropped = [p for p in _style_properties(value) if p not in STYLE_PROPERTIES]
-            if dropped:
-                self.found.append(Removal(tag, name, f"the style {', '.join(dropped)} on <{tag}> is not allowed"))
-
-
 def removals(html: str) -> list[Removal]:
     """What :func:`sanitise_html` would remove from ``html``, in document order."""
-    scanner = _Scanner()
-    scanner.feed(html)
-    scanner.close()
-    return scanner.found
+    found: list[Removal] = []
+    for element in elements(html):
+        tag = element.tag
+        if tag not in TAGS:
+            what = "and its content " if tag in REMOVED_WITH_CONTENT else ""
+            found.append(Removal(tag, None, f"<{tag}> is not allowed; it {what}would be removed", line=element.line))
+            continue
+        for name, value in element.attributes.items():
+            found.extend(attribute_removals(tag, name, value, element.line))
+    return found
 
 
 def region_markers(nonce: str) -> tuple[str, str]:

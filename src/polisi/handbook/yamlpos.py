@@ -8,7 +8,10 @@ build plain Python values from it ourselves so that:
   at its own position instead of a loader crash;
 * each scalar keeps its original text, so ``version: 1.10`` can be reported as
   "read as the number 1.1; quote it" rather than silently becoming ``1.1``;
-* duplicate keys are reported, not silently overwritten.
+* duplicate keys are reported, not silently overwritten;
+* the work is bounded whatever the input: aliases (``*name``, the "billion laughs"
+  and ``a: &a [*a]``) are refused and nesting deeper than :data:`MAX_DEPTH` is an
+  error, both found in one pass over the parser's events, before any tree is built.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ except AttributeError:  # pragma: no cover - libyaml is in the PyYAML wheels
 
 Loc = tuple[str | int, ...]
 """A path into a YAML document: mapping keys and list indices, e.g. ``("legislation", 2)``."""
+
+MAX_DEPTH = 20
+"""Deepest nesting of lists and mappings accepted; front matter and polisi.yml need four or five."""
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -80,6 +86,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Parsed:
     """
     parsed = Parsed()
     try:
+        refused = unbounded(text, path, first_line)
+        if refused is not None:
+            parsed.findings.append(refused)
+            return parsed
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -107,6 +117,25 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Parsed:
     builder = _Builder(parsed, path, first_line)
     parsed.value = builder.build(root, ())
     return parsed
+
+
+def unbounded(text: str, path: str, first_line: int = 1) -> Finding | None:
+    """An alias or too deep a nesting, as a finding at its position; ``None`` when the document is bounded."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark
+        where = (mark.line + first_line, mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            return Finding(path, *where, Severity.ERROR, "YAML_ALIAS",
+                           f"YAML aliases (*{event.anchor}) are not allowed here; write the value out")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Finding(path, *where, Severity.ERROR, "YAML_TOO_DEEP",
+                               f"lists and mappings are nested more than {MAX_DEPTH} deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 class _Builder:

@@ -267,8 +267,10 @@ def build_bundle(
             pdf.write_bytes(signer.sign(unsigned, f"Inspector bundle of {handbook.config.organisation}"))
         (staging / MANIFEST).write_bytes(manifest)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous), "contents_pages": contents_pages}),
-                          encoding="utf-8")
+    temporary = cache_path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"key": key, "sha256": sha256_of(previous), "contents_pages": contents_pages}),
+                         encoding="utf-8")
+    temporary.replace(cache_path)  # never half a file, even when the build is killed
     return BundleBuild(previous, target / MANIFEST, not reuse, tuple(parts.rendered))
 
 
@@ -284,7 +286,7 @@ class PartCache:
     def render(self, parts: Sequence[Part]) -> list[bytes]:
         keys = [p.job.key() for p in parts]
         self.used.update(keys)
-        missing = {key: part for key, part in zip(keys, parts, strict=True) if not self._path(key).is_file()}
+        missing = {key: part for key, part in zip(keys, parts, strict=True) if not self._usable(key)}
         results = in_processes(_render_part, [p.job for p in missing.values()])
         failed = [(p.name, r) for p, r in zip(missing.values(), results, strict=True) if isinstance(r, str)]
         if failed:
@@ -306,6 +308,18 @@ class PartCache:
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.pdf"
+
+    def _usable(self, key: str) -> bool:
+        """A cached part that is there and opens as a PDF; a damaged one is deleted and laid out again."""
+        path = self._path(key)
+        if not path.is_file():
+            return False
+        try:
+            with pikepdf.open(path):
+                return True
+        except (pikepdf.PdfError, OSError, ValueError):
+            path.unlink(missing_ok=True)
+            return False
 
 
 def _render_part(job: PdfJob) -> bytes | str:

@@ -68,7 +68,8 @@ def reference_document(root: Path) -> Iterator[Path]:
 
 def export_document(handbook: Handbook, doc: Document, out: Path, reference: Path) -> None:
     """Write one Word copy: HTML and metadata go to pandoc with the house styles and the admonition filter."""
-    with tempfile.TemporaryDirectory(prefix="polisi-docx-") as tmp:
+    handbook.build_dir.mkdir(parents=True, exist_ok=True)  # leftovers of a killed build are found there
+    with tempfile.TemporaryDirectory(prefix=".polisi-docx-", dir=handbook.build_dir) as tmp:
         html_file, meta_file = Path(tmp) / f"{doc.id}.html", Path(tmp) / "metadata.json"
         html_file.write_text(document_html(handbook, doc), encoding="utf-8")
         meta_file.write_text(json.dumps(document_properties(handbook, doc)), encoding="utf-8")

@@ -136,13 +136,24 @@ def _still_valid(path: Path, entry: dict[str, str] | None, key: str) -> bool:
 
 
 def _load_cache(path: Path) -> dict[str, dict[str, str]]:
+    """The previous build's entries; a damaged file or entry is ignored (those PDFs are rendered again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data.get("documents", {}) if isinstance(data, dict) else {}
+    documents = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(documents, dict):
+        return {}
+    return {
+        str(doc_id): entry for doc_id, entry in documents.items()
+        if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("key", "sha256"))
+    }
 
 
 def _save_cache(path: Path, documents: dict[str, dict[str, str]]) -> None:
+    """Written beside and renamed into place, so a killed build never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"version": 1, "documents": documents}, indent=1, sort_keys=True), encoding="utf-8")
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"version": 1, "documents": documents}, indent=1, sort_keys=True),
+                         encoding="utf-8")
+    temporary.replace(path)

@@ -66,7 +66,9 @@ def render_site(
     """Build the site into ``target`` (default ``build/site``); :class:`BuildError` on failure."""
     plan = plan_site(checked, history, as_of, include_drafts)
     target = target or site_folder(plan.handbook)
-    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Staged beside the output, so a killed build's leftovers are found and removed by the next one.
+    with tempfile.TemporaryDirectory(prefix=".polisi-site-", dir=target.parent) as tmp, replace_folder(target) as out:
         config_path = write_staging(plan, Path(tmp), out)
         run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
     return SiteBuilt(target, len(plan.published), include_drafts)

@@ -15,6 +15,7 @@ import yaml
 
 from polisi.errors import BuildError
 from polisi.handbook import sanitise
+from polisi.handbook.yamlpos import unbounded
 
 CONFIG_FILE = "mkdocs.yml"
 FORBIDDEN_PLUGINS = frozenset({"offline", "privacy"})
@@ -35,6 +36,9 @@ def read_site_config(root: Path) -> dict[str, Any]:
         )
         name = "polisi's default mkdocs.yml"
     try:
+        refused = unbounded(text, name)
+        if refused is not None:  # an alias expanded when the configuration is written out would never end
+            raise BuildError(refused.format())
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -39,6 +39,23 @@ class CoreProperties:
     keywords: str | None = None
 
 
+MAX_PART_BYTES = 64 * 2**20
+"""Largest part of a Word file, uncompressed: the text of a policy of hundreds of pages is a few MB."""
+MAX_TOTAL_BYTES = 256 * 2**20
+"""Largest Word file, uncompressed; a few hundred KB can otherwise unpack to gigabytes (a zip bomb)."""
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    biggest = max(infos, key=lambda i: i.file_size, default=None)
+    if biggest is not None and biggest.file_size > MAX_PART_BYTES:
+        raise WordFileError(f"{path}: its part {biggest.filename} unpacks to {biggest.file_size // 2**20} MB, more "
+                            f"than the {MAX_PART_BYTES // 2**20} MB polisi accepts; save a smaller copy in Word")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise WordFileError(f"{path}: unpacks to {total // 2**20} MB, more than the {MAX_TOTAL_BYTES // 2**20} MB "
+                            "polisi accepts; compress its pictures in Word (File > Compress Pictures) first")
+
+
 def check_word_file(path: Path) -> None:
     """Raise :class:`WordFileError` unless ``path`` is a readable .docx file."""
     if not path.exists():
@@ -63,7 +80,9 @@ def check_word_file(path: Path) -> None:
         raise WordFileError(f"{path}: is not a Word document (.docx)")
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            _check_sizes(path, infos)  # before anything is decompressed
             broken = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WordFileError(f"{path}: is corrupt ({exc})") from None

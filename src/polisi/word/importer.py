@@ -10,6 +10,7 @@ policy lead must look at as an attention note. Nothing existing is overwritten.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -91,7 +92,8 @@ def import_word(root: Path, source: Path, options: ImportOptions, handbook: Hand
     if options.policy and not re.match(ID_PATTERN, options.policy):
         raise UsageError(f"--policy {options.policy} is not a policy id (POL-AREA-NN)")
     handbook = handbook or load_handbook(root)
-    workdir = Path(tempfile.mkdtemp(prefix="polisi-import-"))
+    remove_abandoned(Path(tempfile.gettempdir()), "polisi-import-*")
+    workdir = Path(tempfile.mkdtemp(prefix=f"polisi-import-{os.getpid()}-"))
     try:
         converted = convert_word(source, workdir)
         return _write_document(root, handbook, source, converted, options)
@@ -133,7 +135,8 @@ def _write_document(
     target = folder / f"{doc_id}.md"
     if target.exists():
         raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
-    body, media = _place_media(converted, folder, doc_id, root)
+    body, pictures, dropped = _pictures(converted, doc_id)
+    attention.extend(dropped)
     control = _control_values(body)
     owner = options.owner or control.get("owner")
     if options.owner is None:
@@ -153,9 +156,7 @@ def _write_document(
         guesses.append(Guess("legislation", clause, f"{rel}:{first.line + first_body_line - 1} says \"{first.text}\""))
     attention.extend(_unresolved(mentions, rel, first_body_line))
     attention.extend(_body_notes(body, kind, options.policy))
-    folder.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:
-        handle.write(front + "\n" + body)
+    media = _write_into_handbook(root, target, front + "\n" + body, pictures)
     return Imported(source, doc_id, rel, tuple(media), tuple(guesses), tuple(attention))
 
 
@@ -222,24 +223,82 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in {"policy", "procedure"}}
 
 
-def _place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> tuple[str, list[str]]:
-    """Move extracted pictures to ``<folder>/media/<ID>/`` and point the links there."""
+MAX_PICTURE_BYTES = 20 * 2**20
+"""A picture larger than this is left out (and noted): a screenshot or chart is well under it."""
+
+
+def _pictures(converted: Converted, doc_id: str) -> tuple[str, list[Path], list[str]]:
+    """The extracted pictures to keep, the body pointing at ``media/<ID>/``, and a note per picture dropped."""
     body = converted.body
     if converted.media_dir is None:
-        return body, []
-    destination = folder / "media" / doc_id
-    if destination.exists():
-        raise UsageError(f"{destination.relative_to(root).as_posix()} already exists; polisi import never overwrites")
-    pictures = sorted(p for p in converted.media_dir.rglob("*") if p.is_file())
-    destination.mkdir(parents=True)
-    moved = []
-    for picture in pictures:
-        shutil.copy2(picture, destination / picture.name)
+        return body, [], []
+    kept, notes = [], []
+    for picture in sorted(p for p in converted.media_dir.rglob("*") if p.is_file()):
         staged = picture.relative_to(converted.workdir).as_posix()
+        size = picture.stat().st_size
+        if size > MAX_PICTURE_BYTES:
+            notes.append(f"picture {picture.name} ({size // 2**20} MB) is larger than {MAX_PICTURE_BYTES // 2**20} "
+                         "MB and was left out; its link now points at nothing until you add a smaller copy")
+        else:
+            kept.append(picture)
         body = body.replace(f"]({staged})", f"](media/{doc_id}/{picture.name})")
         body = body.replace(f'src="{staged}"', f'src="media/{doc_id}/{picture.name}"')
-        moved.append((destination / picture.name).relative_to(root).as_posix())
-    return body, moved
+    return body, kept, notes
+
+
+def _write_into_handbook(root: Path, target: Path, text: str, pictures: list[Path]) -> list[str]:
+    """Write the document and its pictures, or nothing: both are staged beside their places and
+    renamed in only when complete, so a failed or killed import never blocks the next one."""
+    folder = target.parent
+    destination = folder / "media" / target.stem
+    if destination.exists():
+        raise UsageError(f"{destination.relative_to(root).as_posix()} already exists; polisi import never overwrites")
+    remove_abandoned(folder, ".*.importing-*")
+    remove_abandoned(folder / "media", ".*.importing-*")
+    suffix = f".importing-{os.getpid()}"
+    staged_text = folder / f".{target.name}{suffix}"
+    staged_media = folder / "media" / f".{target.stem}{suffix}"
+    try:
+        if pictures:
+            staged_media.mkdir(parents=True)
+            for picture in pictures:
+                shutil.copyfile(picture, staged_media / picture.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        staged_text.write_text(text, encoding="utf-8")
+        if pictures:
+            staged_media.rename(destination)
+        try:
+            os.link(staged_text, target)  # fails, rather than overwrites, if the document appeared meanwhile
+        except FileExistsError:
+            shutil.rmtree(destination, ignore_errors=True)
+            shown = target.relative_to(root).as_posix()
+            raise UsageError(f"{shown} already exists; polisi import never overwrites") from None
+    finally:
+        staged_text.unlink(missing_ok=True)
+        shutil.rmtree(staged_media, ignore_errors=True)
+    return [(destination / p.name).relative_to(root).as_posix() for p in pictures]
+
+
+def remove_abandoned(folder: Path, pattern: str) -> None:
+    """Delete what an import that is no longer running left in ``folder`` (its process id is in the name)."""
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        pid = re.search(r"-(\d+)(?:-|$)", path.name)
+        if pid is None or _alive(int(pid.group(1))):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _control_values(body: str) -> dict[str, str]:
