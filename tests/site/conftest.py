@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 
@@ -19,7 +20,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     )
     assert preview.returncode == 0, preview.stderr
     preview_dir = root / "preview-site"
-    (root / "build" / "site").rename(preview_dir)
+    shutil.copytree(root / "build" / "site", preview_dir)  # build/site is a link into the current generation
     staff = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
     assert staff.returncode == 0, staff.stderr
     return BuiltSite(root, root / "build" / "site", preview_dir)

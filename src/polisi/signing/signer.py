@@ -1,7 +1,7 @@
 """The organisation's signature, as the PDF builders use it.
 
 Loads the signing identity once per build (the configured PKCS#12 file, or
-the demonstration CA under ``build/signing``) and fixes the reason, location
+the per-user demonstration identity) and fixes the reason, location
 and timestamp server, so the builders only say *what* they are signing.
 """
 
