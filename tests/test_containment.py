@@ -341,3 +341,15 @@ def test_weasyprint_reads_no_file_and_no_address_even_unsanitised(html: str) -> 
 def test_sanitiser_keeps_text_and_structure_only(html: str, clean: str, removed: int) -> None:
     assert sanitise_html(html) == clean
     assert len(removals(html)) == removed
+
+
+def test_a_document_that_is_a_link_out_of_the_handbook_is_refused(base_handbook: Path, outside: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = outside / "POL-OUT-01.md"
+    elsewhere.write_text((base_handbook / "policies" / "POL-SAF-01.md").read_text(encoding="utf-8")
+                         .replace("id: POL-SAF-01", "id: POL-OUT-01").replace("procedures: [PRO-SAF-01]", ""),
+                         encoding="utf-8")
+    os.symlink(elsewhere, base_handbook / "policies" / "POL-OUT-01.md")
+    assert run("check", str(base_handbook), "--as-of", AS_OF) == 1
+    assert ("policies/POL-OUT-01.md:1:1: error: SYMLINK_OUTSIDE this document goes through policies/POL-OUT-01.md, "
+            "a symbolic link leading outside the handbook") in capsys.readouterr().out.splitlines()

@@ -51,8 +51,11 @@ def _folder_mode() -> int:
 def replace_folder(target: Path) -> Iterator[Path]:
     """Yield an empty folder to write into; on success it becomes ``target``.
 
-    On any exception the temporary folder is removed and ``target`` is untouched.
+    On any exception the temporary folder is removed and ``target`` is untouched. A ``target``
+    that is a link (``build/pdf`` into the current generation) is replaced where it leads.
     """
+    if target.is_symlink():
+        target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     staging.chmod(_folder_mode())  # mkdtemp makes a private folder; outputs are for others to read
