@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, links, resolve
@@ -54,6 +55,7 @@ def check(
         findings.extend(rule(handbook, options))
     if history is not None:
         findings.extend(changed_since_approval(handbook, history))
+    findings.extend(translation_findings(handbook, history))
     return Report.of(findings, documents_checked=len(handbook.documents) + len(handbook.unreadable))
 
 

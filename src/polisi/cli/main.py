@@ -17,6 +17,7 @@ from polisi import __version__
 from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
 from polisi.cli.options import DATE, as_of_option, path_argument
 from polisi.cli.options import today as _today
+from polisi.cli.translations import COMMANDS as TRANSLATION_COMMANDS
 from polisi.errors import PolisiError, UsageError, one_line
 from polisi.output import FORMATS, format_report
 
@@ -30,7 +31,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for _command in GIT_RECORD_COMMANDS:
+for _command in (*GIT_RECORD_COMMANDS, *TRANSLATION_COMMANDS):
     cli.add_command(_command)
 
 

@@ -210,3 +210,21 @@ def commit_approval(history: History, path: str, message: str, tag: str, tag_mes
         reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
         raise HistoryError(f"git {exc.command[1]} failed: {reason}") from None
     return str(repo.head.commit.hexsha)
+
+
+def commit_file(history: History, path: str, message: str) -> str:
+    """Commit handbook file ``path`` alone (other changes stay uncommitted); return the commit id."""
+    import git
+
+    if history.repo is None:
+        raise HistoryError("not a git repository: the change must be recorded in git")
+    repo = history.repo
+    full = Path(repo.working_tree_dir) / (history.prefix + path)
+    try:
+        repo.git.add("--", str(full))
+        repo.git.commit("-m", message, "--", str(full))
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or exc.stdout or "").strip().splitlines()
+        reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
+        raise HistoryError(f"git {exc.command[1]} failed: {reason}") from None
+    return str(repo.head.commit.hexsha)
