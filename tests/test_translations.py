@@ -193,3 +193,43 @@ def test_translated_refuses_an_uncommitted_source_and_a_mismatched_pair(book: Pa
     assert done.stderr.endswith("polisi: error: policies/POL-SAF-01.cy.md not recorded: it fails polisi check "
                                 "(see above)\n")
     assert before in file.read_text()
+
+
+def test_parity_report_lists_every_document_in_each_language(book: Path) -> None:
+    source = book / "policies/POL-MIS-01.md"
+    source.write_text(source.read_text().replace("What staff do.", "What every member of staff does."))
+    short = commit(book, "Reword missing persons", "2026-02-10")
+    done = polisi("review", str(book), "--translations")
+    assert done.returncode == 1  # a stale translation
+    assert done.stdout.splitlines() == [
+        "Translations: en, cy (source en)",
+        "",
+        "DOCUMENT    REQUIRED  EN      CY                      TITLE",
+        "SOP-01      no        source  not translated          Statement of purpose",
+        "POL-MIS-01  no        source  stale                   Missing persons",
+        "POL-SAF-01  yes       source  draft, awaiting review  Safeguarding",
+        "",
+        "Stale translations",
+        f'policies/POL-MIS-01.cy.md: commit {short} (2026-02-10, Policy Lead: "Reword missing persons") '
+        "changed the source after version 1.0",
+        "",
+        "cy: 2 of 3 documents translated (0 reviewed, 1 draft awaiting review by a fluent speaker, 1 stale); "
+        "0 required translations missing",
+    ]
+    data = json.loads(polisi("review", str(book), "--translations", "--format", "json").stdout)
+    assert data["summary"]["cy"] == {"source": 0, "reviewed": 0, "draft": 1, "stale": 1, "missing": 0,
+                                     "not translated": 1}
+    saf = next(d for d in data["documents"] if d["id"] == "POL-SAF-01")
+    assert saf["required"] is True
+    assert saf["languages"] == {
+        "en": {"state": "source", "path": "policies/POL-SAF-01.md", "source_version": None, "reviewed_by": None,
+               "reviewed_on": None, "reason": None},
+        "cy": {"state": "draft", "path": "policies/POL-SAF-01.cy.md", "source_version": "1.0",
+               "reviewed_by": None, "reviewed_on": None, "reason": None},
+    }
+    (book / "policies/POL-SAF-01.cy.md").unlink()
+    data = json.loads(polisi("review", str(book), "--translations", "--format", "json").stdout)
+    saf = next(d for d in data["documents"] if d["id"] == "POL-SAF-01")
+    assert saf["languages"]["cy"]["state"] == "missing"
+    assert polisi("review", str(book), "--translations", "--format", "markdown").stderr == (
+        "polisi: error: --translations writes text or json\n")
