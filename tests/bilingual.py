@@ -26,7 +26,8 @@ We keep children safe, as regulation 27 requires.
 | --- | --- |
 | Manager | Same day |
 
-See [missing persons](POL-MIS-01.md) and [reporting](#purpose).
+See [missing persons](POL-MIS-01.md), [reporting](#purpose) and the
+[statement of purpose](../statement_of_purpose/SOP-01.md).
 """
 
 SAF_BODY_CY = """## Diben
@@ -40,7 +41,8 @@ Rydym yn cadw plant yn ddiogel, fel y mae rheoliad 27 yn ei ofyn.
 | --- | --- |
 | Rheolwr | Yr un diwrnod |
 
-Gweler [pobl ar goll](POL-MIS-01.cy.md) a [rhoi gwybod](#diben).
+Gweler [pobl ar goll](POL-MIS-01.cy.md), [rhoi gwybod](#diben) a'r
+[datganiad o ddiben](../statement_of_purpose/SOP-01.md).
 """
 
 MIS_BODY_CY = "## Ar goll\n\nBeth mae staff yn ei wneud.\n"
