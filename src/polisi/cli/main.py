@@ -110,8 +110,10 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
 @click.option("--area", default=None, help="Area code for the new id, e.g. SAF (default: guessed from the title).")
 @click.option("--owner", default=None, help="Owning role (default: from the document, else Registered Manager).")
 @click.option("--policy", default=None, help="Procedures: the policy the procedure belongs to.")
+@click.option("--language", default=None,
+              help="The file is a translation (e.g. cy) of the existing document --id: write ID.<language>.md.")
 def import_command(source: Path, root: Path, kind: str | None, doc_id: str | None, area: str | None,
-                   owner: str | None, policy: str | None) -> None:
+                   owner: str | None, policy: str | None, language: str | None) -> None:
     """Import a Word document (.docx), or every .docx in a folder, as draft handbook documents.
 
     Every value polisi had to guess is listed; nothing existing is overwritten.
@@ -120,6 +122,14 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
     from polisi.handbook.model import Kind
     from polisi.word.importer import Imported, ImportOptions, import_folder, import_word
     from polisi.word.report import BEFORE_APPROVAL, describe, summary_table
+
+    if language is not None:
+        from polisi.word.translation_import import import_translation
+
+        if source.is_dir():
+            raise UsageError("--language imports one Word file, the translation of the document --id")
+        click.echo(describe(import_translation(root, source, doc_id, language)))
+        return
 
     options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
     if not source.is_dir():

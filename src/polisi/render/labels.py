@@ -64,6 +64,16 @@ EN: dict[str, str] = {
                             "The approved text is the {source} version.",
     "language.en": "English",
     "language.cy": "Welsh",
+    "organisation": "Organisation",
+    "effective_from": "Effective from",
+    "last_reviewed": "Last reviewed",
+    "review_interval": "Review interval",
+    "audience": "Audience",
+    "policy": "Policy",
+    "procedures": "Procedures",
+    "summary": "Summary",
+    "subject": "Subject",
+    "translation": "Translation",
 }
 
 CY: dict[str, str] = {
@@ -117,6 +127,16 @@ CY: dict[str, str] = {
                             "Y fersiwn {source} yw'r testun a gymeradwywyd.",
     "language.en": "Saesneg",
     "language.cy": "Cymraeg",
+    "organisation": "Sefydliad",
+    "effective_from": "Mewn grym o",
+    "last_reviewed": "Adolygwyd ddiwethaf",
+    "review_interval": "Cyfnod adolygu",
+    "audience": "Cynulleidfa",
+    "policy": "Polisi",
+    "procedures": "Gweithdrefnau",
+    "summary": "Crynodeb",
+    "subject": "Pwnc",
+    "translation": "Cyfieithiad",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": EN, "cy": CY})
