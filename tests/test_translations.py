@@ -143,7 +143,7 @@ def test_welsh_pages_link_to_welsh_targets(book: Path) -> None:
         "links to other documents differ (missing policies/POL-MIS-01.md; not in the source "
         "policies/POL-XXX-01.cy.md)",
         "policies/POL-SAF-01.cy.md:22:23: BROKEN_LINK POL-XXX-01.cy.md does not exist",
-        "policies/POL-SAF-01.cy.md:22:57: BROKEN_ANCHOR #nope is not a heading in this translation",
+        "policies/POL-SAF-01.cy.md:22:56: BROKEN_ANCHOR #nope is not a heading in this translation",
     ]
 
 

@@ -24,7 +24,8 @@ _REFERENCE_WORDS: dict[str, dict[str, str]] = {
            "baragraff": "para", "mharagraff": "para", "pharagraff": "para"},
 }
 """How each language names the parts of legislation (Welsh mutates the first letter after some words)."""
-_REFERENCE = re.compile(r"(?<![\w.])([A-Za-z]+\.?)\s+(\d+[A-Z]?)\b")
+_REFERENCE = re.compile(r"(?<![\w.])([A-Za-z]+\.?)\s+(\d{1,3}[A-Z]?)\b(?!\d)")
+"""A word and a number of up to three digits: "Rheoliadau 2017" names a year, not a regulation."""
 
 
 @dataclass
