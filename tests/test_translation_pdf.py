@@ -116,3 +116,26 @@ def test_welsh_pdfs_link_to_the_welsh_pdfs_of_their_targets(built: Path) -> None
         uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", [])
                 if "/A" in a and "/URI" in a.A]
     assert uris == ["POL-MIS-01.pdf", "../SOP-01.pdf"]
+
+
+def test_the_bundle_in_welsh_or_in_both_languages_says_which(built: Path) -> None:
+    for language in ("both", "cy"):
+        done = polisi("build", "bundle", str(built), "--as-of", "2026-03-01", "--language", language)
+        assert done.returncode == 0, done.stderr
+    both = " ".join(text(built / "build/bundle/en+cy/inspector-bundle.pdf").split())
+    assert ("Languages English and Welsh: each document in every language it is published in, the source first"
+            in both)
+    assert ("Statement of Purpose (English; no Welsh translation) 3 Legal-basis matrix 4 Review status and approval "
+            "record 11 Policies and procedures in force 12 POL-MIS-01 Missing persons (English) 12 POL-MIS-01 Pobl ar "
+            "goll (Welsh) 13 POL-SAF-01 Safeguarding (English) 14 POL-SAF-01 Diogelu (Welsh) 15") in both
+    welsh = " ".join(text(built / "build/bundle/cy/inspector-bundle.pdf").split())
+    assert ("Languages Welsh, with the English text of any document that has no translation; the approved text is "
+            "the English version") in welsh
+    assert "POL-MIS-01 Pobl ar goll 12 POL-SAF-01 Diogelu 13" in welsh
+    assert "Cyfieithiad drafft o fersiwn 1.0" in welsh and "POL-SAF-01 Safeguarding" not in welsh
+    verified = polisi("verify", str(built / "build/bundle/cy/inspector-bundle.pdf"),
+                      str(built / "build/bundle/en+cy/inspector-bundle.pdf"), "--handbook", str(built))
+    assert verified.returncode == 0, verified.stdout
+    assert verified.stdout.count("manifest manifest.json: every file matches") == 2
+    wrong = polisi("build", "bundle", str(built), "--as-of", "2026-03-01", "--language", "fr")
+    assert wrong.stderr.endswith("polisi: error: --language fr: this handbook is published in en, cy (or both)\n")

@@ -206,7 +206,9 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
 @as_of_option
 @click.option("--since", type=DATE, default=None,
               help="Add a change log of documents approved or revised since this day.")
-def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
+@click.option("--language", default=None,
+              help="A language code (e.g. cy) or 'both': the bundle in that language, in build/bundle/<code>/.")
+def build_bundle_command(path: Path, as_of: date | None, since: date | None, language: str | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
@@ -215,7 +217,7 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> 
 
     checked = load_checked(path, _today(as_of))
     history = load_history(checked.handbook.root)
-    click.echo(publish_bundle(checked, history, signer_for(checked.handbook), _today(as_of), since))
+    click.echo(publish_bundle(checked, history, signer_for(checked.handbook), _today(as_of), since, language))
 
 
 @cli.command("verify")

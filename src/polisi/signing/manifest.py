@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest.json"
 
@@ -40,7 +40,10 @@ def check_manifest(manifest: Path) -> list[str]:
         files = data["files"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [f"{manifest}: unreadable manifest ({exc})"]
-    build = manifest.parent.parent
+    try:  # the bundle is listed first: build/bundle/x.pdf, or build/bundle/cy/x.pdf for another language
+        build = manifest.parents[len(PurePosixPath(files[0]["path"]).parent.parts)] if files else manifest.parent
+    except (IndexError, KeyError, TypeError):
+        return [f"{manifest}: unreadable manifest (no bundle listed first)"]
     problems = []
     for entry in files:
         path = build / entry["path"]

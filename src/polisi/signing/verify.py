@@ -47,4 +47,4 @@ def _manifest_for(path: Path) -> Path | None:
         names = [entry["path"] for entry in data["files"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return manifest if f"{path.parent.name}/{path.name}" in names else None
+    return manifest if any(name.endswith(f"{path.parent.name}/{path.name}") for name in names[:1]) else None
