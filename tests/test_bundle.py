@@ -110,8 +110,16 @@ def test_legal_basis_matrix_and_uncovered_clauses(built: Path) -> None:
     matrix = text[text.index("Legal-basis matrix\n"):text.index("Clauses no document covers")]
     row = next(line for line in matrix.splitlines() if "SPRI-2017:reg-27 " in line)
     assert "Safeguarding policies and procedures" in row and re.search(r"POL-SAF-01,\s+PRO-SAF-01", matrix)
-    uncovered = text[text.index("Clauses no document covers"):text.index("Review status and approval record\n")]
+    uncovered = text[text.index("Clauses no document covers"):text.index("Not applicable to this service")]
     assert "SPRI-2017:reg-64" in uncovered and "SPRI-2017:reg-27 " not in uncovered
+    assert "SPRI-2017:reg-41" not in uncovered and "SPRI-2017:reg-44 " in uncovered
+    not_applicable = squash(text[text.index("Not applicable to this service"):
+                                 text.index("Review status and approval record\n")])
+    for expected in ("SPRI-2017:reg-41", "Delineation of travel time and care time",
+                     "Applies only to domiciliary support services", "SPRI-2017:sch-3-pt-4",
+                     "Applies only to care home services"):
+        assert squash(expected) in not_applicable, expected
+    assert squash("SPRI-2017:reg-44 ") not in not_applicable  # it names residential family centres
 
 
 def test_review_status_lists_every_document_with_its_approval(built: Path) -> None:

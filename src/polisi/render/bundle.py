@@ -226,7 +226,9 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
                           "section", document_job(statement, "statement")))
         parts.extend(Part(part_name(s), label(s), "section", document_job(s, "document")) for s in statements[1:])
     parts.append(register("legal-basis", "Legal-basis matrix", matrix=_matrix(handbook, included, href),
-                          uncovered=_uncovered(handbook, included, as_of)))
+                          uncovered=_uncovered(handbook, included, as_of),
+                          not_applicable=[(handbook.catalogue.clauses[clause_id], why)
+                                          for clause_id, why in handbook.not_applicable.items()]))
     parts.append(register("review-status", "Review status and approval record",
                           status=[_status(d, as_of, config.review.warning_days, href(d.id))
                                   for d in _all_in_order(handbook)]))
