@@ -3,8 +3,9 @@
 Cover, contents with page numbers, the Statement of Purpose, the legal-basis
 matrix, every document's review status and approval record, optionally a
 change log, then every approved policy (each followed by its procedures).
-Handbook links become links inside the bundle. Beside it, ``manifest.json``
-records the SHA-256 of every output file and the commit they were built from.
+Handbook links become links inside the bundle. The manifest (the SHA-256 of every
+per-document PDF and Word copy, and the commit) is embedded before signing, so the
+bundle's signature covers it; ``manifest.json`` beside it is the same text.
 
 The bundle is laid out in parts (:class:`Part`), each cached by content hash,
 so that an edit re-lays out only what it touched: one layout of everything
@@ -36,10 +37,9 @@ from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
-from polisi.signing.manifest import MANIFEST, sha256_of, write_manifest
+from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
 from polisi.signing.signer import Signer
 
-BUNDLE_FILE = "inspector-bundle.pdf"
 CACHE_FILE = "bundle.json"
 PARTS_FOLDER = "bundle-parts"
 
@@ -159,9 +159,13 @@ DOCUMENTS_TITLE = "Policies and procedures in force"
 DOCUMENTS_ANCHOR = "documents"
 
 
-def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date | None = None,
-                languages: Sequence[str] = ()) -> BundlePlan:
-    """The bundle's parts and metadata; the same commit and dates always give the same plan."""
+def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date | None = None, *,
+                demonstration: bool = False, languages: Sequence[str] = ()) -> BundlePlan:
+    """The bundle's parts and metadata; the same commit and dates always give the same plan.
+
+    ``demonstration`` marks every page as signed with the demonstration certificate; ``languages``
+    are the languages its documents appear in (default: the source language).
+    """
     languages = tuple(languages) or (handbook.config.source_lang,)
     docs = [view for doc in bundled_documents(handbook) for view in views(handbook, doc, languages)]
     approved_statement = handbook.statement if handbook.statement and handbook.statement.approved else None
@@ -195,6 +199,7 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         commit=history.head or "not built from a git commit",
         dirty=dirty,
         languages=cover_line(handbook, languages),
+        demonstration=demonstration,
     )
 
     def register(name: str, label: str, **data: object) -> Part:
@@ -264,9 +269,12 @@ def build_bundle(
     cache_path = out / "cache" / CACHE_FILE.replace(".json", f"{variant}.json")
     cached = _load(cache_path)
     guess = cached.get("contents_pages")
-    unsigned, contents_pages = render_bundle(bundle_plan(handbook, history, as_of, since, languages), parts.render,
-                                             guess if isinstance(guess, int) and guess > 0 else 2)
+    plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration,
+                       languages=languages)
+    unsigned, contents_pages = render_bundle(plan, parts.render, guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
+    manifest = manifest_bytes(published_files(out), history.head, as_of)
+    unsigned = embed_manifest(unsigned, manifest, plan.modified)  # the signature covers the manifest
     key = hashlib.sha256(unsigned).hexdigest() + signer.fingerprint
     previous = target / BUNDLE_FILE
     reuse = previous.is_file() and cached.get("key") == key and cached.get("sha256") == sha256_of(previous)
@@ -278,10 +286,7 @@ def build_bundle(
             pdf.write_bytes(previous.read_bytes())
         else:
             pdf.write_bytes(signer.sign(unsigned, f"Inspector bundle of {handbook.config.organisation}"))
-        pdfs = sorted((out / "pdf").rglob("*.pdf"))
-        files = [(target.relative_to(out).joinpath(BUNDLE_FILE).as_posix(), pdf)]
-        files += [(f"pdf/{p.relative_to(out / 'pdf').as_posix()}", p) for p in pdfs]
-        write_manifest(staging / MANIFEST, files, history.head, as_of)
+        (staging / MANIFEST).write_bytes(manifest)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous), "contents_pages": contents_pages}),
                           encoding="utf-8")

@@ -26,7 +26,7 @@ from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
 from polisi.render.labels import labels
-from polisi.render.print_html import LinkTarget, link_rewriter, translation_note
+from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.word.pandoc import run_pandoc
 
 OUTPUT_FOLDER = "docx"
@@ -85,7 +85,7 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
             run_pandoc([
                 "-f", "html", "-t", "docx", f"--reference-doc={reference}", f"--lua-filter={lua}",
                 "--shift-heading-level-by=-1",  # sections are level 2 in Markdown, Heading 1 in Word
-                f"--metadata-file={meta_file}", f"--resource-path={(handbook.root / doc.path).parent}",
+                f"--metadata-file={meta_file}",
                 "-o", out, html_file,
             ])
 
@@ -122,7 +122,8 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
 def document_html(handbook: Handbook, doc: Document) -> str:
     """The document as pandoc reads it: front block, legal basis, then the body as rendered everywhere."""
     language = _language(handbook, doc)
-    body = render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)))
+    body = render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)),
+                           embed_images(handbook, doc))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(handbook.config.lang_tag(language))}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title></head><body>\n"

@@ -53,8 +53,9 @@ class PdfFailed(BuildError):
         self.report = report
 
 
-def document_job(handbook: Handbook, doc: Document, history: History) -> PdfJob:
-    """The HTML page and metadata for one document's PDF (or, for a translation's view, its translation's)."""
+def document_job(handbook: Handbook, doc: Document, history: History, *, demonstration: bool = False) -> PdfJob:
+    """The HTML page and metadata for one document's PDF (or, for a translation's view, its translation's);
+    ``demonstration`` marks every page as signed with the demonstration certificate."""
     created, modified = pdf_dates(doc, history)
     config = handbook.config
     language = doc.language or config.source_lang
@@ -67,6 +68,7 @@ def document_job(handbook: Handbook, doc: Document, history: History) -> PdfJob:
         lang=config.lang_tag(language),
         created=created.isoformat(),
         modified=modified.isoformat(),
+        demonstration=demonstration,
     )
     source = doc.source.text.encode("utf-8")
     name = doc.path.rsplit("/", 1)[-1]
@@ -101,7 +103,8 @@ def build_pdfs(
     target = out / "pdf"
     cache_path = out / "cache" / CACHE_FILE
     cache = _load_cache(cache_path)
-    jobs = {pdf_name(doc): document_job(handbook, doc, history) for doc in docs}
+    demonstration = signer.identity.demonstration
+    jobs = {pdf_name(doc): document_job(handbook, doc, history, demonstration=demonstration) for doc in docs}
     keys = {name: _hash(job.key() + signer.fingerprint) for name, job in jobs.items()}
     stale = [d for d in docs if not _still_valid(target / pdf_name(d), cache.get(_entry(d)), keys[pdf_name(d)])]
     tasks = [(jobs[pdf_name(d)], signer, _reason(d)) for d in stale]
