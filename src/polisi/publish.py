@@ -188,6 +188,14 @@ def _make_current(build: Path, generation: Path) -> None:
     remove_stale(build)
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path`` and rename it into place: a killed build never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
 def public_path(path: Path) -> Path:
     """Where a file written into a generation is seen once it is current (``build/pdf/...``)."""
     parts = path.parts

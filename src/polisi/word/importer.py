@@ -135,7 +135,7 @@ def _write_document(
     target = folder / f"{doc_id}.md"
     if target.exists():
         raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
-    body, pictures, dropped = _pictures(converted, doc_id)
+    body, pictures, dropped = pictures_of(converted, doc_id)
     attention.extend(dropped)
     control = _control_values(body)
     owner = options.owner or control.get("owner")
@@ -156,7 +156,7 @@ def _write_document(
         guesses.append(Guess("legislation", clause, f"{rel}:{first.line + first_body_line - 1} says \"{first.text}\""))
     attention.extend(_unresolved(mentions, rel, first_body_line))
     attention.extend(_body_notes(body, kind, options.policy))
-    media = _write_into_handbook(root, target, front + "\n" + body, pictures)
+    media = write_into_handbook(root, target, front + "\n" + body, pictures)
     return Imported(source, doc_id, rel, tuple(media), tuple(guesses), tuple(attention))
 
 
@@ -227,7 +227,7 @@ MAX_PICTURE_BYTES = 20 * 2**20
 """A picture larger than this is left out (and noted): a screenshot or chart is well under it."""
 
 
-def _pictures(converted: Converted, doc_id: str) -> tuple[str, list[Path], list[str]]:
+def pictures_of(converted: Converted, doc_id: str) -> tuple[str, list[Path], list[str]]:
     """The extracted pictures to keep, the body pointing at ``media/<ID>/``, and a note per picture dropped."""
     body = converted.body
     if converted.media_dir is None:
@@ -246,7 +246,7 @@ def _pictures(converted: Converted, doc_id: str) -> tuple[str, list[Path], list[
     return body, kept, notes
 
 
-def _write_into_handbook(root: Path, target: Path, text: str, pictures: list[Path]) -> list[str]:
+def write_into_handbook(root: Path, target: Path, text: str, pictures: list[Path]) -> list[str]:
     """Write the document and its pictures, or nothing: both are staged beside their places and
     renamed in only when complete, so a failed or killed import never blocks the next one."""
     folder = target.parent
@@ -323,8 +323,8 @@ def _control_values(body: str) -> dict[str, str]:
 def _front_matter(
     doc_id: str, title: str, version: str, owner: str, citations: list[str], kind: Kind, policy: str | None
 ) -> str:
-    lines = ["---", f"id: {doc_id}", f"title: {_yaml_text(title)}", f'version: "{version}"', "status: draft",
-             f"owner: {_yaml_text(owner)}"]
+    lines = ["---", f"id: {doc_id}", f"title: {yaml_text(title)}", f'version: "{version}"', "status: draft",
+             f"owner: {yaml_text(owner)}"]
     if citations:
         lines.append(f"legislation: [{', '.join(citations)}]")
     if kind is Kind.PROCEDURE and policy:
@@ -335,7 +335,7 @@ def _front_matter(
     return "\n".join(lines) + "\n"
 
 
-def _yaml_text(value: str) -> str:
+def yaml_text(value: str) -> str:
     """A YAML scalar that reads back as exactly ``value`` (JSON strings are valid YAML)."""
     if _PLAIN_YAML.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(":"):
         return value
