@@ -132,7 +132,7 @@ def elements(html: str) -> Iterator[Element]:
         return
     parser = etree.HTMLPullParser(events=("start", "end"))
     try:
-        parser.feed(html)
+        parser.feed(html.encode("utf-8", "replace").decode("utf-8"))  # libxml2 takes no lone surrogate
         parser.close()
     except etree.XMLSyntaxError:  # an empty document after recovery: nothing to report
         return
