@@ -25,7 +25,7 @@ from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
 from polisi.render.site_plan import ASSETS, SitePlan
-from polisi.render.site_stage import stage_site
+from polisi.render.site_stage import OVERRIDES, stage_site
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -39,8 +39,10 @@ class SiteBuilt:
     include_drafts: bool
 
 
-def site_folder(handbook: Handbook) -> Path:
-    return handbook.build_dir / "site"
+def site_folder(handbook: Handbook, include_drafts: bool = False) -> Path:
+    """``build/site`` for the staff site; ``build/preview`` for the draft preview, so a preview
+    can never be mistaken for, or overwrite, what staff are shown."""
+    return handbook.build_dir / ("preview" if include_drafts else "site")
 
 
 def plan_site(
@@ -63,9 +65,9 @@ def render_site(
     include_drafts: bool = False,
     target: Path | None = None,
 ) -> SiteBuilt:
-    """Build the site into ``target`` (default ``build/site``); :class:`BuildError` on failure."""
+    """Build the site into ``target`` (default :func:`site_folder`); :class:`BuildError` on failure."""
     plan = plan_site(checked, history, as_of, include_drafts)
-    target = target or site_folder(plan.handbook)
+    target = target or site_folder(plan.handbook, include_drafts)
     with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
         config_path = write_staging(plan, Path(tmp), out)
         run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
@@ -74,22 +76,23 @@ def render_site(
 
 def write_staging(plan: SitePlan, staging: Path, site_dir: Path) -> Path:
     """Stage every page under ``staging/docs`` and write the MkDocs configuration beside it."""
-    nav = stage_site(plan, staging / "docs")
+    nav = stage_site(plan, staging)
     config_path = staging / "mkdocs.yml"
-    write_site_config(site_config(plan, nav, staging / "docs", site_dir), config_path)
+    write_site_config(site_config(plan, nav, staging, site_dir), config_path)
     return config_path
 
 
 def site_config(
-    plan: SitePlan, nav: list[NavEntry], docs_dir: Path, site_dir: Path
+    plan: SitePlan, nav: list[NavEntry], staging: Path, site_dir: Path
 ) -> dict[str, Any]:
-    """The MkDocs configuration for staged pages in ``docs_dir``."""
+    """The MkDocs configuration for pages staged in ``staging`` by :func:`stage_site`."""
     handbook = plan.handbook
     return derive_site_config(
         read_site_config(handbook.root),
         site_name=handbook.config.service,
         language=handbook.config.language,
-        docs_dir=docs_dir,
+        docs_dir=staging / "docs",
+        overrides=staging / OVERRIDES,
         site_dir=site_dir,
         nav=nav,
         extra_css=[f"{ASSETS}/polisi.css"],

@@ -56,15 +56,20 @@ def derive_site_config(
     site_name: str,
     language: str,
     docs_dir: Path,
+    overrides: Path,
     site_dir: Path,
     nav: list[NavEntry],
     extra_css: list[str],
     extra_javascript: list[str],
 ) -> dict[str, Any]:
-    """``base`` with polisi's structure and offline settings applied on top."""
+    """``base`` with polisi's structure and offline settings applied on top.
+
+    ``overrides`` (polisi's 404 page) becomes the theme's ``custom_dir`` unless the handbook's
+    configuration names its own: the organisation owns the look."""
     config = dict(base)
     theme = dict(config.get("theme") or {"name": "material"})
     theme["font"] = False
+    theme.setdefault("custom_dir", str(overrides))
     theme.setdefault("language", _theme_language(language))
     extra = dict(config.get("extra") or {})
     extra["generator"] = False
