@@ -8,6 +8,7 @@ import html
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -289,6 +290,41 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     result = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
     assert result.returncode == 1 and "'offline' plugin" in result.stderr
     assert fingerprint() == before
+
+
+def _site_files(site: Path) -> dict[str, object]:
+    """Every built file's bytes; the search index as its sorted entries (order does not matter)."""
+    files: dict[str, object] = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if rel == "search/search_index.json":
+            index = json.loads(path.read_text("utf-8"))
+            files[rel] = (index["config"], sorted(index["docs"], key=lambda d: json.dumps(d, sort_keys=True)))
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
+
+
+def test_rebuild_after_an_edit_rebuilds_one_page_and_matches_a_cold_build(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "handbook")
+    build = ("build", "site", str(root), "--as-of", AS_OF.isoformat())
+    assert run_polisi(*build).returncode == 0
+    cached = root / "build/cache/site-site/site"
+    untouched = (cached / "policies/POL-SAF-01.html").stat().st_mtime_ns
+    procedure = root / "procedures/PRO-SAF-01.md"
+    procedure.write_text(procedure.read_text("utf-8") + "\nAsk for the Heronsbill form.\n", "utf-8")
+    result = run_polisi(*build)
+    assert result.returncode == 0, result.stderr
+    site = root / "build/site"
+    assert "Ask for the Heronsbill form." in _text(site / "procedures/PRO-SAF-01.html")
+    assert (cached / "policies/POL-SAF-01.html").stat().st_mtime_ns == untouched, "not incremental"
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    assert [d["location"] for d in index["docs"]].count("policies/POL-SAF-01.html#purpose") == 1
+    assert any("Heronsbill" in d["text"] for d in index["docs"])
+    incremental = _site_files(site)
+    shutil.rmtree(root / "build/cache")
+    assert run_polisi(*build).returncode == 0
+    assert _site_files(site) == incremental
 
 
 def test_build_all_includes_the_site(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,10 +25,12 @@ from polisi.handbook.model import Handbook
 from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
+from polisi.render.site_incremental import build_incrementally, cache_paths
 from polisi.render.site_plan import ASSETS, SitePlan
 from polisi.render.site_stage import OVERRIDES, stage_site
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 @dataclass(frozen=True)
@@ -68,18 +71,14 @@ def render_site(
     """Build the site into ``target`` (default :func:`site_folder`); :class:`BuildError` on failure."""
     plan = plan_site(checked, history, as_of, include_drafts)
     target = target or site_folder(plan.handbook, include_drafts)
+    cache = plan.handbook.build_dir / "cache" / f"site-{target.name}"
+    staging, cached_site = cache_paths(cache)
     with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
-        config_path = write_staging(plan, Path(tmp), out)
-        run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
+        nav = stage_site(plan, Path(tmp))
+        write_site_config(site_config(plan, nav, staging, cached_site), Path(tmp) / "mkdocs.yml")
+        built = build_incrementally(Path(tmp), cache, run_mkdocs)
+        shutil.copytree(built, out, dirs_exist_ok=True)
     return SiteBuilt(target, len(plan.published), include_drafts)
-
-
-def write_staging(plan: SitePlan, staging: Path, site_dir: Path) -> Path:
-    """Stage every page under ``staging/docs`` and write the MkDocs configuration beside it."""
-    nav = stage_site(plan, staging)
-    config_path = staging / "mkdocs.yml"
-    write_site_config(site_config(plan, nav, staging, site_dir), config_path)
-    return config_path
 
 
 def site_config(
@@ -110,12 +109,19 @@ def mkdocs_environment() -> dict[str, str]:
 
 
 def run_mkdocs(args: list[str]) -> None:
-    """Run MkDocs; its first warning or error becomes a one-line :class:`BuildError`."""
+    """Run MkDocs; its first warning or error becomes a one-line :class:`BuildError`.
+
+    Warnings are read from its output rather than left to ``--strict``, because a dirty build
+    always warns that it is one (the only warning that is not a problem here)."""
     result = subprocess.run(
         mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
     )
-    if result.returncode != 0:
-        raise BuildError(f"site not built: MkDocs: {first_problem(result.stderr + result.stdout)}")
+    output = "\n".join(
+        line for line in (result.stderr + result.stdout).splitlines() if _DIRTY_NOTICE not in line
+    )
+    problems = [line for line in output.splitlines() if _ANSI.sub("", line).startswith(("ERROR", "WARNING"))]
+    if result.returncode != 0 or problems:
+        raise BuildError(f"site not built: MkDocs: {first_problem(output)}")
 
 
 def first_problem(output: str) -> str:

@@ -34,6 +34,7 @@ from polisi.history.git import load_history
 from polisi.output import format_report
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
 from polisi.render.site_config import write_site_config
+from polisi.render.site_incremental import sync_tree
 from polisi.render.site_stage import OVERRIDES, stage_site
 
 Say = Callable[[str], None]
@@ -157,7 +158,7 @@ def restage(root: Path, as_of: date | None, include_drafts: bool, live: Path) ->
     with tempfile.TemporaryDirectory(prefix="polisi-stage-") as fresh:
         nav = stage_site(plan, Path(fresh))
         for folder in ("docs", OVERRIDES):
-            _sync(Path(fresh) / folder, live / folder)
+            sync_tree(Path(fresh) / folder, live / folder)  # MkDocs' watcher sees only real changes
     config_path = live / "mkdocs.yml"
     new_config = live / "mkdocs.yml.new"
     write_site_config(site_config(plan, nav, live, live / "site"), new_config)
@@ -165,24 +166,6 @@ def restage(root: Path, as_of: date | None, include_drafts: bool, live: Path) ->
         new_config.unlink()
     else:
         new_config.replace(config_path)
-
-
-def _sync(source: Path, target: Path) -> None:
-    """Make ``target`` hold exactly ``source``'s files, touching only those that differ,
-    so MkDocs' watcher rebuilds once and only for real changes."""
-    target.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
-    for rel in wanted:
-        new, old = source / rel, target / rel
-        if not old.is_file() or old.read_bytes() != new.read_bytes():
-            old.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(new, old)
-    for old in sorted(target.rglob("*"), reverse=True):
-        rel = old.relative_to(target)
-        if old.is_file() and rel not in wanted:
-            old.unlink()
-        elif old.is_dir() and not any(old.iterdir()):
-            old.rmdir()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
