@@ -23,6 +23,7 @@ from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
 
 from polisi.handbook.catalogue import load_catalogue
 from polisi.handbook.markdown import EXTENSIONS
+from polisi.handbook.model import load_handbook
 
 REPO = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https?://[^\s\"'<>)\\`]+")
@@ -197,8 +198,21 @@ def test_legal_basis_register_lists_each_clause_once(built_site: BuiltSite) -> N
         "PRO-SAF-01 Responding to a safeguarding concern"
     )
     assert "Not cited" not in cited
-    assert f"{len(catalogue.clauses) - len(citing)} of {len(catalogue.clauses)} catalogue entries" in uncited
-    reg64 = uncited[uncited.index("SI 2017/1264 reg 64</a>") :]
+    gaps = uncited[: uncited.index('id="not-applicable-to-this-service"')]
+    not_applicable = uncited[uncited.index('id="not-applicable-to-this-service"') :]
+    handbook = load_handbook(built_site.handbook)
+    reasons = handbook.not_applicable
+    assert "SPRI-2017:reg-10" in reasons and any("Applies only to" in r for r in reasons.values())
+    for clause_id, reason in reasons.items():
+        assert f"<code>{clause_id}</code>" in not_applicable, clause_id
+        assert reason in not_applicable
+    assert f"<code>SPRI-2017:reg-10</code><br><span class=\"polisi-summary\">{reasons['SPRI-2017:reg-10']}" in (
+        not_applicable
+    )
+    gap_count = len(catalogue.clauses) - len(citing) - len(reasons)
+    assert f"{gap_count} of {len(catalogue.clauses)} catalogue entries apply to this service" in gaps
+    assert gaps.count("<code>") == gap_count
+    reg64 = gaps[gaps.index("SI 2017/1264 reg 64</a>") :]
     assert _words(reg64[: reg64.index("</li>")]) == (
         "SI 2017/1264 reg 64 : Complaints policy and procedure SPRI-2017:reg-64"
     )

@@ -146,12 +146,25 @@ class SitePlan:
         ]
 
     def uncited(self) -> list[tuple[Instrument, list[Clause]]]:
-        """Every instrument with clauses no published document cites, and those clauses."""
+        """Every instrument with clauses no published document cites, and those clauses: the
+        gaps (clauses that cannot apply to this service are not gaps, see :meth:`not_applicable`)."""
+        skip = self.handbook.not_applicable
         return [
             (inst, uncited)
             for kind in KIND_LABELS
             for inst, clauses in self._by_instrument(kind)
-            if (uncited := [c for c in clauses if c.id not in self.citing])
+            if (uncited := [c for c in clauses if c.id not in self.citing and c.id not in skip])
+        ]
+
+    def not_applicable(self) -> list[tuple[Clause, str]]:
+        """Uncited clauses that cannot apply to this service, each with the reason why."""
+        reasons = self.handbook.not_applicable
+        return [
+            (clause, reasons[clause.id])
+            for kind in KIND_LABELS
+            for _, clauses in self._by_instrument(kind)
+            for clause in clauses
+            if clause.id in reasons and clause.id not in self.citing
         ]
 
     def _by_instrument(self, kind: InstrumentKind) -> list[tuple[Instrument, list[Clause]]]:

@@ -1,10 +1,11 @@
 """``polisi serve``: a live preview of the site that rebuilds when a source file changes.
 
 MkDocs' own development server serves a staging folder and reloads the
-browser; polisi watches the handbook (with watchdog) and re-stages the pages
-whenever a document, ``polisi.yml``, ``mkdocs.yml`` or a reference file
-changes. A change that fails the checks is reported and the preview keeps
-showing the last good version.
+browser, rebuilding only the pages whose staged Markdown changed (``--dirty``;
+Material keeps the search index whole across such rebuilds); polisi watches
+the handbook (with watchdog) and re-stages the pages whenever a document,
+``polisi.yml``, ``mkdocs.yml`` or a reference file changes. A change that fails
+the checks is reported and the preview keeps showing the last good version.
 
 Only events that can change a file (created, modified, deleted, moved) count:
 watchdog also reports files being opened and closed unwritten, and the rebuild
@@ -76,6 +77,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
             mkdocs_command(
                 [
                     "serve",
+                    "--dirty",
                     "--config-file",
                     str(live / "mkdocs.yml"),
                     "--dev-addr",
