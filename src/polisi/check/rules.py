@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from polisi.check.applicability import applicability
 from polisi.check.areas import undeclared_areas
+from polisi.check.containment import containment
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, links, resolve
@@ -257,4 +258,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, undeclared_areas)
+                           not_applicable, containment, undeclared_areas)

@@ -22,10 +22,11 @@ from typing import Any
 from polisi.check.gate import Checked
 from polisi.errors import BuildError
 from polisi.handbook.model import Handbook
+from polisi.handbook.sanitise import SITE_NONCE
 from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
-from polisi.render.site_incremental import build_incrementally, cache_paths
+from polisi.render.site_incremental import build_incrementally, cache_nonce, cache_paths
 from polisi.render.site_plan import ASSETS, SitePlan
 from polisi.render.site_stage import OVERRIDES, stage_site
 
@@ -49,7 +50,7 @@ def site_folder(handbook: Handbook, include_drafts: bool = False) -> Path:
 
 
 def plan_site(
-    checked: Checked, history: History, as_of: date, include_drafts: bool = False
+    checked: Checked, history: History, as_of: date, include_drafts: bool = False, nonce: str = SITE_NONCE
 ) -> SitePlan:
     """Decide what the site holds, including the signed PDFs and bundle already built."""
     handbook = checked.handbook
@@ -57,7 +58,7 @@ def plan_site(
     probe = SitePlan(handbook, history, as_of, include_drafts)
     pdfs = frozenset(d.id for d in probe.published if (build / "pdf" / f"{d.id}.pdf").is_file())
     bundle = (build / "bundle" / "inspector-bundle.pdf").is_file()
-    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle)
+    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle, nonce)
 
 
 def render_site(
@@ -69,9 +70,9 @@ def render_site(
     target: Path | None = None,
 ) -> SiteBuilt:
     """Build the site into ``target`` (default :func:`site_folder`); :class:`BuildError` on failure."""
-    plan = plan_site(checked, history, as_of, include_drafts)
-    target = target or site_folder(plan.handbook, include_drafts)
-    cache = plan.handbook.build_dir / "cache" / f"site-{target.name}"
+    target = target or site_folder(checked.handbook, include_drafts)
+    cache = checked.handbook.build_dir / "cache" / f"site-{target.name}"
+    plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache))
     staging, cached_site = cache_paths(cache)
     with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
         nav = stage_site(plan, Path(tmp))
@@ -96,6 +97,7 @@ def site_config(
         nav=nav,
         extra_css=[f"{ASSETS}/polisi.css"],
         extra_javascript=[f"{ASSETS}/review.js"],
+        nonce=plan.nonce,
     )
 
 
