@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from polisi.handbook.catalogue import Clause, Instrument, InstrumentKind
 from polisi.handbook.model import Document, Handbook, Kind
@@ -116,7 +116,7 @@ class SitePlan:
         """Relative URL from one staged page to a staged page or file."""
         if target.endswith(".md"):
             target = target[:-3] + ".html"
-        return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+        return _relative(target, posixpath.dirname(from_page) or ".")
 
     def citations(self, doc: Document) -> list[tuple[str, list[Citation]]]:
         """The clauses a document cites, grouped under the front-matter key that cites them."""
@@ -216,6 +216,12 @@ class SitePlan:
     def review_dates(self) -> list[str]:
         """Every approved document's next review date, for the page's own count by the reader's date."""
         return sorted(d.next_review.isoformat() for d in self.published if d.approved and d.next_review)
+
+
+@lru_cache(maxsize=65536)
+def _relative(target: str, folder: str) -> str:
+    """``posixpath.relpath``, remembered: pages link to the same few folders thousands of times."""
+    return posixpath.relpath(target, folder)
 
 
 def clause_label(clause: Clause) -> str:

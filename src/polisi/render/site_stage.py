@@ -23,6 +23,7 @@ from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
 from polisi.render.site_config import NavEntry
+from polisi.render.site_html import PageHtml
 from polisi.render.site_labels import script_labels
 from polisi.render.site_plan import (
     AREAS,
@@ -126,12 +127,18 @@ def _write(
     def url(target: str) -> str:
         return plan.url(target, page)
 
+    html = PageHtml(plan, page)
     text = env.get_template(template).render(
         plan=plan,
         here=page,
         url=url,
         L=plan.labels,
         script_labels=script_labels(plan.labels),
+        doc_id=html.doc_id,
+        doc_link=html.doc_link,
+        status_badge=html.status_badge,
+        review_badge=html.review_badge,
+        review_cell=html.review_cell,
         **context,
     )
     path = docs / page
