@@ -21,15 +21,19 @@ from markupsafe import Markup
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
-from polisi.handbook.sanitise import SITE_NONCE, region_markers
+from polisi.handbook.sanitise import region_markers
 from polisi.render.site_config import NavEntry
+from polisi.render.site_html import PageHtml
+from polisi.render.site_labels import script_labels
 from polisi.render.site_plan import (
+    AREAS,
     ASSETS,
     HOME,
     KIND_LABELS,
+    POLICIES,
+    PROCEDURES,
     REGISTER,
     SCHEDULE,
-    STATE_LABELS,
     UNPUBLISHED,
     SitePlan,
     clause_label,
@@ -37,51 +41,60 @@ from polisi.render.site_plan import (
 )
 
 STATIC_FILES = ("polisi.css", "review.js")
+OVERRIDES = "overrides"
+"""The theme override folder beside ``docs``: polisi's 404 page in the house style."""
+GROUP_IDS = {
+    "overdue": "overdue",
+    "due": "due-soon",
+    "in_date": "in-date",
+    "drafts": "drafts",
+    "withdrawn_group": "withdrawn",
+}
+"""Anchors of the review schedule's groups, fixed so links to them survive a change of wording."""
 
 
-def stage_site(plan: SitePlan, docs: Path) -> list[NavEntry]:
-    """Write every page, asset and copied PDF under ``docs``; return the navigation."""
+def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
+    """Write every page, asset and copied PDF under ``staging/docs``, and the theme overrides
+    under ``staging/overrides``; return the navigation."""
     env = _environment()
+    docs = staging / "docs"
     for doc in plan.published:
         body = _staged_body(plan, doc, docs)
         _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body))
-    for kind, folder_page in (
-        (Kind.POLICY, "policies/index.md"),
-        (Kind.PROCEDURE, "procedures/index.md"),
-    ):
+    for kind, folder_page in ((Kind.POLICY, POLICIES), (Kind.PROCEDURE, PROCEDURES)):
         _write(env, plan, docs, folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
     for doc_id in sorted(plan.linked_unpublished):
         target = plan.handbook.get(doc_id)
         _write(env, plan, docs, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=target)
+    _write(env, plan, docs, AREAS, "areas.md.j2")
     _write(env, plan, docs, REGISTER, "register.md.j2", kind_labels=KIND_LABELS)
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
     _write(env, plan, docs, HOME, "home.md.j2")
+    _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
     _copy_static(docs / ASSETS)
     _copy_outputs(plan, docs)
     return navigation(plan)
 
 
 def navigation(plan: SitePlan) -> list[NavEntry]:
-    """Home, the statement of purpose, each kind's list, every area's documents, the registers."""
-    nav: list[NavEntry] = [{"Home": HOME}]
+    """The same few entries on every page, however many documents there are: listing every
+    document in the navigation would repeat the whole handbook on each page, so the site would
+    grow with the square of the handbook. Documents are reached from the lists and the search."""
+    labels = plan.labels
+    nav: list[NavEntry] = [{labels["home"]: HOME}]
     statement = plan.of_kind(Kind.STATEMENT)
     if statement:
-        nav.append({nav_title(statement[0]): plan.page(statement[0])})
-    nav += [{"All policies": "policies/index.md"}, {"All procedures": "procedures/index.md"}]
-    by_area = [
-        {name: [{nav_title(d): plan.page(d)} for d in docs]} for _, name, docs in plan.areas()
-    ]
-    if by_area:
-        nav.append({"By area": by_area})
-    nav += [{"Legal basis register": REGISTER}, {"Review schedule": SCHEDULE}]
+        nav.append({nav_title(plan, statement[0]): plan.page(statement[0])})
+    nav += [{labels["all_policies"]: POLICIES}, {labels["all_procedures"]: PROCEDURES}]
+    if plan.areas():
+        nav.append({labels["by_area"]: AREAS})
+    nav += [{labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
     return nav
 
 
-def nav_title(doc: Document) -> str:
-    marker = "" if doc.approved else f" ({doc.status})"
-    if doc.kind is Kind.STATEMENT:
-        return f"Statement of Purpose{marker}"
-    return f"{doc.id} {doc.title}{marker}"
+def nav_title(plan: SitePlan, doc: Document) -> str:
+    title = plan.labels["statement"] if doc.kind is Kind.STATEMENT else f"{doc.id} {doc.title}"
+    return title if doc.approved else f"{title} ({plan.labels['status_' + doc.status].lower()})"
 
 
 def _environment() -> Environment:
@@ -95,7 +108,16 @@ def _environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["clause_label"] = clause_label
-    env.globals.update(STATE_LABELS=STATE_LABELS, Kind=Kind)
+    env.globals.update(
+        Kind=Kind,
+        HOME=HOME,
+        AREAS=AREAS,
+        POLICIES=POLICIES,
+        PROCEDURES=PROCEDURES,
+        REGISTER=REGISTER,
+        SCHEDULE=SCHEDULE,
+        GROUP_IDS=GROUP_IDS,
+    )
     return env
 
 
@@ -105,7 +127,20 @@ def _write(
     def url(target: str) -> str:
         return plan.url(target, page)
 
-    text = env.get_template(template).render(plan=plan, here=page, url=url, **context)
+    html = PageHtml(plan, page)
+    text = env.get_template(template).render(
+        plan=plan,
+        here=page,
+        url=url,
+        L=plan.labels,
+        script_labels=script_labels(plan.labels),
+        doc_id=html.doc_id,
+        doc_link=html.doc_link,
+        status_badge=html.status_badge,
+        review_badge=html.review_badge,
+        review_cell=html.review_cell,
+        **context,
+    )
     path = docs / page
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -129,7 +164,7 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
-    begin, end = region_markers(SITE_NONCE)
+    begin, end = region_markers(plan.nonce)
     return f"{begin}\n\n{''.join(lines)}\n\n{end}"
 
 
