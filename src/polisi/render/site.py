@@ -27,6 +27,7 @@ from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
 from polisi.render.site_incremental import build_incrementally, cache_nonce, cache_paths
+from polisi.render.site_labels import site_labels
 from polisi.render.site_plan import ASSETS, SitePlan
 from polisi.render.site_stage import OVERRIDES, stage_site
 
@@ -50,15 +51,19 @@ def site_folder(handbook: Handbook, include_drafts: bool = False) -> Path:
 
 
 def plan_site(
-    checked: Checked, history: History, as_of: date, include_drafts: bool = False, nonce: str = SITE_NONCE
+    checked: Checked, history: History, as_of: date, include_drafts: bool = False, nonce: str = SITE_NONCE,
+    language: str | None = None,
 ) -> SitePlan:
-    """Decide what the site holds, including the signed PDFs and bundle already built."""
+    """Decide what the site (or one translation language's tree) holds, including the signed PDFs and
+    bundle already built in that language."""
     handbook = checked.handbook
     build = handbook.build_dir
-    probe = SitePlan(handbook, history, as_of, include_drafts)
-    pdfs = frozenset(d.id for d in probe.published if (build / "pdf" / f"{d.id}.pdf").is_file())
-    bundle = (build / "bundle" / "inspector-bundle.pdf").is_file()
-    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle, nonce)
+    probe = SitePlan(handbook, history, as_of, include_drafts, language=language)
+    folder = language or ""
+    pdfs = frozenset(d.id for d in probe.published if not probe.untranslated(d)
+                     and (build / "pdf" / folder / f"{d.id}.pdf").is_file())
+    bundle = (build / "bundle" / folder / "inspector-bundle.pdf").is_file()
+    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle, nonce, language=language)
 
 
 def render_site(
@@ -71,15 +76,24 @@ def render_site(
 ) -> SiteBuilt:
     """Build the site into ``target`` (default :func:`site_folder`); :class:`BuildError` on failure."""
     target = target or site_folder(checked.handbook, include_drafts)
-    cache = checked.handbook.build_dir / "cache" / f"site-{target.name}"
-    plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache))
+    documents = 0
+    with replace_folder(target) as out:  # the source language at the root, each translation in <code>/
+        for code in (None, *checked.handbook.config.translation_languages):
+            cache = checked.handbook.build_dir / "cache" / (f"site-{target.name}" + (f"-{code}" if code else ""))
+            plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache), language=code)
+            _build_tree(plan, cache, out / code if code else out)
+            documents = documents or len(plan.published)  # the source tree's count
+    return SiteBuilt(target, documents, include_drafts)
+
+
+def _build_tree(plan: SitePlan, cache: Path, out: Path) -> None:
+    """Stage one language's pages and run MkDocs on them (incrementally) into ``out``."""
     staging, cached_site = cache_paths(cache)
-    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
+    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp:
         nav = stage_site(plan, Path(tmp))
         write_site_config(site_config(plan, nav, staging, cached_site), Path(tmp) / "mkdocs.yml")
         built = build_incrementally(Path(tmp), cache, run_mkdocs)
         shutil.copytree(built, out, dirs_exist_ok=True)
-    return SiteBuilt(target, len(plan.published), include_drafts)
 
 
 def site_config(
@@ -87,10 +101,10 @@ def site_config(
 ) -> dict[str, Any]:
     """The MkDocs configuration for pages staged in ``staging`` by :func:`stage_site`."""
     handbook = plan.handbook
-    return derive_site_config(
+    config = derive_site_config(
         read_site_config(handbook.root),
         site_name=handbook.config.service,
-        language=handbook.config.language,
+        language=handbook.config.lang_tag(plan.lang),
         docs_dir=staging / "docs",
         overrides=staging / OVERRIDES,
         site_dir=site_dir,
@@ -99,6 +113,15 @@ def site_config(
         extra_javascript=[f"{ASSETS}/review.js"],
         nonce=plan.nonce,
     )
+    if plan.language:  # a translation tree is in its own language, whatever mkdocs.yml says
+        config["theme"]["language"] = plan.language
+    if plan.pairs():  # Material's language menu in the header: each tree's home page
+        prefix = dict(plan.pairs())
+        config["extra"]["alternate"] = [
+            {"name": site_labels(code)["language_name"], "link": prefix.get(code, "") + "index.html", "lang": code}
+            for code in handbook.config.published_languages
+        ]
+    return config
 
 
 def mkdocs_command(args: list[str]) -> list[str]:

@@ -86,15 +86,118 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         ),
         "not_found_home": "Go to the home page",
         "not_found_search": "or search for what you need with the search box at the top of the page.",
+        # Languages: the switcher on every page, translations and untranslated pages
+        "language_name": "English",
+        "other_language": "This page in English",
+        "name_en": "English",
+        "name_cy": "Welsh",
+        "untranslated_title": "Not yet in English",
+        "untranslated_text": "This document has no English version yet. The {language} version is here:",
+        "translation_draft_title": "Draft translation, awaiting review",
+        "translation_draft_text": (
+            "This is a draft translation of version {version}. It has not yet been reviewed by a fluent "
+            "speaker of English. The approved text is the {language} version:"
+        ),
+        "translation_reviewed_text": (
+            "Translation of version {version}, reviewed by {by} on {on}. The approved text is the {language} version:"
+        ),
     }
 )
 """polisi's labels in English, the language every handbook gets unless another table is given."""
+
+WELSH: Mapping[str, str] = MappingProxyType(
+    {
+        "home": "Hafan",
+        "statement": "Datganiad o Ddiben",
+        "all_policies": "Pob polisi",
+        "all_procedures": "Pob gweithdrefn",
+        "by_area": "Yn ôl maes",
+        "register": "Cofrestr y sail gyfreithiol",
+        "schedule": "Amserlen adolygu",
+        "not_found_title": "Heb ddod o hyd i'r dudalen",
+        "overdue": "Yn hwyr",
+        "due": "Yn ddyledus cyn bo hir",
+        "in_date": "Mewn pryd",
+        "drafts": "Drafftiau",
+        "withdrawn_group": "Wedi'u tynnu'n ôl",
+        "none": "Dim.",
+        "not_set": "Heb ei osod",
+        "status_approved": "Cymeradwywyd",
+        "status_draft": "Drafft",
+        "status_withdrawn": "Wedi'i thynnu'n ôl",
+        "reference": "Cyfeirnod",
+        "version": "Fersiwn",
+        "owner": "Perchennog",
+        "next_review": "Adolygiad nesaf",
+        "signed_copy": "Copi wedi'i lofnodi",
+        "signed_pdf": "PDF wedi'i lofnodi",
+        "procedures": "Gweithdrefnau",
+        "policy": "Polisi",
+        "area": "Maes",
+        "legal_basis": "Sail gyfreithiol",
+        "legal_basis_none": "Dim sail gyfreithiol wedi'i chofnodi",
+        "about": "Ynglŷn â'r ddogfen hon",
+        "approved_by": "Cymeradwywyd gan",
+        "approved_on": "Dyddiad cymeradwyo",
+        "not_yet_approved": "Heb ei chymeradwyo eto",
+        "effective_from": "Mewn grym o",
+        "last_reviewed": "Adolygwyd ddiwethaf",
+        "revision_history": "Hanes diwygio",
+        "uncommitted": "Mae'r copi hwn yn cynnwys newidiadau nad ydynt wedi'u hymrwymo i git eto.",
+        "no_revisions": "Dim diwygiadau wedi'u cofnodi",
+        "date": "Dyddiad",
+        "change": "Newid",
+        "author": "Awdur",
+        "commit": "Ymrwymiad",
+        "draft_title": "Drafft: heb ei chymeradwyo",
+        "draft_text": (
+            "Drafft yw hwn a ddangosir i'r arweinydd polisi ei adolygu. Nid yw mewn grym: peidiwch â'i ddilyn."
+        ),
+        "withdrawn_title": "Wedi'i thynnu'n ôl: nid yw mewn grym mwyach",
+        "withdrawn_text": "Mae'r ddogfen hon wedi'i thynnu'n ôl. Peidiwch â'i dilyn.",
+        "overdue_title": "Yn hwyr ar gyfer adolygiad",
+        "overdue_text": (
+            "Roedd y ddogfen hon i fod i gael ei hadolygu ar {date}. Efallai nad yw'n gyfredol mwyach: "
+            "holwch y {owner} cyn dibynnu arni."
+        ),
+        "document": "Dogfen",
+        "no_policies": "Nid oes polisïau wedi'u cyhoeddi eto.",
+        "no_procedures": "Nid oes gweithdrefnau wedi'u cyhoeddi eto.",
+        "undeclared_area": "Maes {code} (heb ei enwi yn polisi.yml)",
+        "offline_search": (
+            "Mae angen gweinydd y fewnrwyd i chwilio: agorwyd y copi hwn o ffeil, felly mae chwilio wedi'i "
+            "ddiffodd. Defnyddiwch y ddewislen, neu agorwch y wefan o'r fewnrwyd."
+        ),
+        "not_found_text": (
+            "Nid oes tudalen yn y cyfeiriad hwn ar wefan y staff. Efallai ei bod wedi'i symud, neu fod y "
+            "ddolen wedi'i theipio'n anghywir."
+        ),
+        "not_found_home": "Ewch i'r hafan",
+        "not_found_search": "neu chwiliwch am yr hyn sydd ei angen arnoch gyda'r blwch chwilio ar frig y dudalen.",
+        "language_name": "Cymraeg",
+        "other_language": "Y dudalen hon yn Gymraeg",
+        "name_en": "Saesneg",
+        "name_cy": "Cymraeg",
+        "untranslated_title": "Dim fersiwn Gymraeg eto",
+        "untranslated_text": "Nid oes fersiwn Gymraeg o'r ddogfen hon eto. Mae'r fersiwn {language} yma:",
+        "translation_draft_title": "Cyfieithiad drafft, yn aros am adolygiad",
+        "translation_draft_text": (
+            "Cyfieithiad drafft o fersiwn {version} yw hwn. Nid yw siaradwr Cymraeg rhugl wedi'i adolygu eto. "
+            "Y fersiwn {language} yw'r testun a gymeradwywyd:"
+        ),
+        "translation_reviewed_text": (
+            "Cyfieithiad o fersiwn {version}, wedi'i adolygu gan {by} ar {on}. Y fersiwn {language} yw'r testun "
+            "a gymeradwywyd:"
+        ),
+    }
+)
+"""polisi's labels in Welsh: our own translation, awaiting review by a fluent Welsh speaker like any draft."""
 
 SCRIPT_KEYS = ("overdue", "due", "in_date", "none", "offline_search")
 """The labels ``review.js`` needs, written into each page that shows review state."""
 
 
-TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": ENGLISH})
+TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": ENGLISH, "cy": WELSH})
 """Label tables by primary language subtag; a language without a table is shown in English."""
 
 

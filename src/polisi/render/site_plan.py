@@ -19,6 +19,7 @@ from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
 from polisi.history.git import History, Revision
+from polisi.render.labels import labels as document_labels
 from polisi.render.site_labels import site_labels
 
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
@@ -67,6 +68,9 @@ class SitePlan:
     """The sanitiser's marker nonce around each document body (see :mod:`polisi.handbook.sanitise`)."""
     linked_unpublished: set[str] = field(default_factory=set)
     """Ids of unpublished documents that a published one links to (filled while staging)."""
+    language: str | None = None
+    """``None`` for the site in the source language; a translation language's code for its tree
+    (``build/site/cy/``), where each document is its translation, or a page saying it has none."""
 
     @property
     def warning_days(self) -> int:
@@ -75,7 +79,31 @@ class SitePlan:
     @cached_property
     def labels(self) -> Mapping[str, str]:
         """polisi's own words on this site, in the handbook's language."""
-        return site_labels(self.handbook.config.language)
+        return site_labels(self.language or self.handbook.config.language)
+
+    @property
+    def lang(self) -> str:
+        """This tree's language code."""
+        return self.language or self.handbook.config.source_lang
+
+    def view(self, doc: Document) -> Document:
+        """``doc`` as this tree shows it: its translation when this tree's language has one."""
+        if self.language and doc.language is None and doc.translation(self.language) is not None:
+            return doc.in_language(self.language)
+        return doc
+
+    def untranslated(self, doc: Document) -> bool:
+        """A document page of a translation tree whose document has no translation into its language."""
+        return self.language is not None and doc.language != self.language
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(language code, path prefix from this tree's root to that tree's root) for every other tree."""
+        config = self.handbook.config
+        if not config.translation_languages:
+            return []
+        up = "../" if self.language else ""
+        return [(code, up + ("" if code == config.source_lang else f"{code}/"))
+                for code in config.published_languages if code != self.lang]
 
     def area_name(self, code: str) -> str:
         """The area's name from ``polisi.yml``; an undeclared code says so, never shows bare."""
@@ -86,7 +114,7 @@ class SitePlan:
     def published(self) -> tuple[Document, ...]:
         """Approved documents (and drafts and withdrawn ones in a preview), in reading order."""
         order = {Kind.STATEMENT: 0, Kind.POLICY: 1, Kind.PROCEDURE: 2}
-        docs = [d for d in self.handbook if d.approved or self.include_drafts]
+        docs = [self.view(d) for d in self.handbook if d.approved or self.include_drafts]
         return tuple(sorted(docs, key=lambda d: (order[d.kind], d.id)))
 
     @cached_property
@@ -109,8 +137,9 @@ class SitePlan:
         return [(code, self.area_name(code), codes[code]) for code in ordered]
 
     def page(self, doc: Document) -> str:
-        """The staged Markdown path of a document page: the same path as in the handbook."""
-        return doc.path
+        """The staged Markdown path of a document page: the same path as in the handbook (a
+        translation's page takes its source's path, in its own language's tree)."""
+        return doc.path.removesuffix(f".{doc.language}.md") + ".md" if doc.language else doc.path
 
     def url(self, target: str, from_page: str) -> str:
         """Relative URL from one staged page to a staged page or file."""
@@ -128,7 +157,7 @@ class SitePlan:
                 if (c := self.handbook.catalogue.get(cid))
             ]
             if found:
-                groups.append((CITATION_LABELS[key], found))
+                groups.append((document_labels(self.lang)[f"citation.{key}"], found))
         return groups
 
     @cached_property
@@ -183,11 +212,11 @@ class SitePlan:
     def related(self, doc: Document) -> tuple[str, list[Document]] | None:
         """A policy's published procedures, or a procedure's parent policy."""
         if doc.kind is Kind.POLICY:
-            procs = [p for p in self.handbook.procedures_of(doc) if p.id in self.published_ids]
+            procs = [self.view(p) for p in self.handbook.procedures_of(doc) if p.id in self.published_ids]
             return (self.labels["procedures"], procs) if procs else None
         parent = self.handbook.get(doc.meta.policy) if doc.meta.policy else None
         if parent is not None and parent.id in self.published_ids:
-            return (self.labels["policy"], [parent])
+            return (self.labels["policy"], [self.view(parent)])
         return None
 
     def revisions(self, doc: Document) -> tuple[Revision, ...]:
@@ -230,6 +259,3 @@ def clause_label(clause: Clause) -> str:
         return clause.instrument.label
     return f"{clause.instrument.label} {clause.locator.replace('-', ' ')}"
 
-
-def long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""

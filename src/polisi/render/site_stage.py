@@ -8,6 +8,7 @@ in a staff build) is pointed at a short page saying so.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import shutil
 from importlib import resources
@@ -22,9 +23,10 @@ from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
+from polisi.render.labels import long_date
 from polisi.render.site_config import NavEntry
 from polisi.render.site_html import PageHtml
-from polisi.render.site_labels import script_labels
+from polisi.render.site_labels import script_labels, site_labels
 from polisi.render.site_plan import (
     AREAS,
     ASSETS,
@@ -37,7 +39,6 @@ from polisi.render.site_plan import (
     UNPUBLISHED,
     SitePlan,
     clause_label,
-    long_date,
 )
 
 STATIC_FILES = ("polisi.css", "review.js")
@@ -57,10 +58,19 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
     """Write every page, asset and copied PDF under ``staging/docs``, and the theme overrides
     under ``staging/overrides``; return the navigation."""
     env = _environment()
+    env.filters["long_date"] = lambda day: long_date(day, plan.lang)
     docs = staging / "docs"
     for doc in plan.published:
+        if plan.untranslated(doc):
+            page = plan.page(doc)
+            source = plan.handbook.config.source_lang
+            _write(env, plan, docs, page, "untranslated.md.j2", doc=doc,
+                   source_name=plan.labels.get(f"name_{source}", source),
+                   source_href="../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html")
+            continue
         body = _staged_body(plan, doc, docs)
-        _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body))
+        _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body),
+               translation=translation_notice(plan, doc))
     for kind, folder_page in ((Kind.POLICY, POLICIES), (Kind.PROCEDURE, PROCEDURES)):
         _write(env, plan, docs, folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
     for doc_id in sorted(plan.linked_unpublished):
@@ -71,6 +81,7 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
     _write(env, plan, docs, HOME, "home.md.j2")
     _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
+    _write(env, plan, staging / OVERRIDES, "main.html", "main.html.j2")
     _copy_static(docs / ASSETS)
     _copy_outputs(plan, docs)
     return navigation(plan)
@@ -141,19 +152,69 @@ def _write(
         review_cell=html.review_cell,
         **context,
     )
+    if page.endswith(".md"):
+        text = _with_language_pairs(plan, page, text)
     path = docs / page
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
 
+def _with_language_pairs(plan: SitePlan, page: str, text: str) -> str:
+    """The page with front matter naming the same page in the other languages' trees, for the theme
+    override (``overrides/main.html``) to link above the title; pages are at the same path in each tree."""
+    pairs = plan.pairs()
+    if not pairs:
+        return text
+    html_page = page.removesuffix(".md") + ".html"
+    depth = "../" * page.count("/")
+    entries = "".join(
+        f"  - href: {json.dumps(depth + prefix + html_page)}\n    lang: {code}\n"
+        f"    label: {json.dumps(site_labels(code)['other_language'], ensure_ascii=False)}\n"
+        for code, prefix in pairs
+    )
+    block = f"polisi_lang: {plan.lang}\npolisi_pairs:\n{entries}"
+    if text.startswith("---\n"):
+        return "---\n" + block + text[4:]
+    return f"---\n{block}---\n" + text
+
+
+def translation_notice(plan: SitePlan, doc: Document) -> dict[str, str] | None:
+    """On a translation's page: what it translates, whether a fluent speaker reviewed it, and the source page."""
+    if doc.language is None:
+        return None
+    found = plan.handbook.get(doc.id)
+    record = found.translation(doc.language).record if found and found.translation(doc.language) else None
+    if record is None:
+        return None
+    labels, source = plan.labels, plan.handbook.config.source_lang
+    names = {"version": record.source_version or doc.meta.version, "language": labels.get(f"name_{source}", source)}
+    page = plan.page(doc)
+    source_page = "../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html"
+    link = {"href": source_page, "lang": plan.handbook.config.lang_tag(source), "source_title": found.title}
+    if record.state == "reviewed":
+        text = labels["translation_reviewed_text"].format(
+            by=record.reviewed_by, on=long_date(record.reviewed_on, doc.language), **names)
+        return {"state": "reviewed", "title": "", "text": text, **link}
+    return {"state": "draft", "title": labels["translation_draft_title"],
+            "text": labels["translation_draft_text"].format(**names), **link}
+
+
 def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
-    """The body with links to unpublished documents redirected, linked files copied, and markers
-    around it for the sanitiser MkDocs runs (:mod:`polisi.handbook.sanitise`)."""
+    """The body with links to unpublished documents redirected, links to translations pointed at their
+    pages in this tree, linked files copied, and markers around it for the sanitiser MkDocs runs
+    (:mod:`polisi.handbook.sanitise`)."""
     lines = doc.body.splitlines(keepends=True)
     for link in sorted(links(doc.body), key=lambda k: (k.line, -k.column)):
         if link.external or not link.target or link.target.startswith("#"):
             continue
-        resolved = resolve(doc.path, link.target)[0]
+        resolved, fragment = resolve(doc.path, link.target)
+        if resolved in plan.handbook.translated_paths:
+            source = plan.handbook.translated_paths[resolved][0]
+            new = posixpath.relpath(source.path, posixpath.dirname(doc.path) or ".")
+            new += f"#{fragment}" if fragment else ""
+            line, start = lines[link.line - 1], link.column - 1
+            lines[link.line - 1] = line[:start] + new + line[start + len(link.target):]
+            continue
         target = plan.handbook.by_path.get(resolved)
         if target is None:
             _copy_linked_file(plan, resolved, docs)
@@ -189,13 +250,14 @@ def _copy_static(target: Path) -> None:
 
 
 def _copy_outputs(plan: SitePlan, docs: Path) -> None:
-    """Signed PDFs and the inspector bundle, when they have been built."""
+    """Signed PDFs and the inspector bundle, when they have been built (a translation tree's own)."""
     build = plan.handbook.build_dir
+    language = plan.language or ""
     for doc_id in sorted(plan.pdfs):
         (docs / "pdf").mkdir(exist_ok=True)
-        shutil.copy2(build / "pdf" / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
+        shutil.copy2(build / "pdf" / language / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
     if plan.bundle:
         (docs / "bundle").mkdir(exist_ok=True)
         shutil.copy2(
-            build / "bundle" / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf"
+            build / "bundle" / language / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf"
         )
