@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-
 from tests.bilingual import bilingual_handbook
 from tests.gitbook import polisi
 
@@ -101,3 +100,17 @@ def test_a_document_without_a_welsh_version_says_so_in_welsh(page: tuple[Page, s
     tab.goto(url + "cy/index.html")
     assert tab.locator(".md-nav__link", has_text="Pob polisi").count() >= 1
     assert tab.locator(".md-search__input").get_attribute("placeholder") == "Chwilio"
+
+
+def test_polisis_own_words_exist_in_both_languages(site: Path) -> None:
+    from polisi.render.site_labels import ENGLISH, WELSH
+
+    assert set(ENGLISH) == set(WELSH)
+    register = (site / "cy" / "legal-basis.html").read_text(encoding="utf-8")
+    for words in ("Cofrestr y sail gyfreithiol", "Cymalau nad oes dogfen yn eu dyfynnu", "Deddfwriaeth",
+                  "Wedi'i ddyfynnu gan"):
+        assert words in register.replace("&#39;", "'")
+    schedule = (site / "cy" / "review-schedule.html").read_text(encoding="utf-8").replace("&#39;", "'")
+    for words in ("Amserlen adolygu", "Caiff dogfennau eu grwpio", "Yn hwyr", "Mewn pryd", "Adolygiad nesaf"):
+        assert words in schedule
+    assert "Clauses no document cites" in (site / "legal-basis.html").read_text(encoding="utf-8")

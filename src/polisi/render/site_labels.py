@@ -91,6 +91,24 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "other_language": "This page in English",
         "name_en": "English",
         "name_cy": "Welsh",
+        "register_intro": (
+            "Every clause of legislation, statutory guidance, codes of practice and guidance in the catalogue. "
+            "Clauses that published documents cite are listed first, each once, with the documents that cite "
+            "it. Clauses no document cites are listed after them, apart, so gaps in the handbook's coverage are "
+            "easy to see; clauses that cannot apply to this service are listed last, with the reason, as they "
+            "are not gaps. Links go to the official text."
+        ),
+        "clause": "Clause",
+        "subject": "Subject",
+        "cited_by": "Cited by",
+        "cited_as_whole": "Cited as a whole",
+        "uncited_heading": "Clauses no document cites",
+        "not_applicable_heading": "Not applicable to this service",
+        "schedule_intro": (
+            "Documents are grouped by their review state on today's date, as your computer gives it: a "
+            "document moves to \"{overdue}\" the day after its review date, even if the site has not been "
+            "rebuilt since {date}."
+        ),
         "untranslated_title": "Not yet in English",
         "untranslated_text": "This document has no English version yet. The {language} version is here:",
         "translation_draft_title": "Draft translation, awaiting review",
@@ -178,6 +196,24 @@ WELSH: Mapping[str, str] = MappingProxyType(
         "other_language": "Y dudalen hon yn Gymraeg",
         "name_en": "Saesneg",
         "name_cy": "Cymraeg",
+        "register_intro": (
+            "Pob cymal o ddeddfwriaeth, canllawiau statudol, codau ymarfer a chanllawiau yn y catalog. "
+            "Rhestrir y cymalau y mae dogfennau cyhoeddedig yn eu dyfynnu yn gyntaf, pob un unwaith, gyda'r "
+            "dogfennau sy'n eu dyfynnu. Rhestrir y cymalau nad oes dogfen yn eu dyfynnu ar eu hôl, ar wahân, "
+            "fel ei bod yn hawdd gweld bylchau; rhestrir y cymalau na allant fod yn berthnasol i'r gwasanaeth "
+            "hwn yn olaf, gyda'r rheswm, gan nad ydynt yn fylchau. Mae'r dolenni'n mynd i'r testun swyddogol."
+        ),
+        "clause": "Cymal",
+        "subject": "Pwnc",
+        "cited_by": "Wedi'i ddyfynnu gan",
+        "cited_as_whole": "Wedi'i ddyfynnu yn ei gyfanrwydd",
+        "uncited_heading": "Cymalau nad oes dogfen yn eu dyfynnu",
+        "not_applicable_heading": "Ddim yn berthnasol i'r gwasanaeth hwn",
+        "schedule_intro": (
+            "Caiff dogfennau eu grwpio yn ôl cyflwr eu hadolygiad ar ddyddiad heddiw, fel y mae eich "
+            "cyfrifiadur yn ei roi: mae dogfen yn symud i \"{overdue}\" y diwrnod ar ôl ei dyddiad adolygu, "
+            "hyd yn oed os nad yw'r wefan wedi'i hailadeiladu ers {date}."
+        ),
         "untranslated_title": "Dim fersiwn Gymraeg eto",
         "untranslated_text": "Nid oes fersiwn Gymraeg o'r ddogfen hon eto. Mae'r fersiwn {language} yma:",
         "translation_draft_title": "Cyfieithiad drafft, yn aros am adolygiad",

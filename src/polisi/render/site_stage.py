@@ -23,6 +23,7 @@ from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
+from polisi.render.labels import labels as document_labels
 from polisi.render.labels import long_date
 from polisi.render.site_config import NavEntry
 from polisi.render.site_html import PageHtml
@@ -77,7 +78,8 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
         target = plan.handbook.get(doc_id)
         _write(env, plan, docs, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=target)
     _write(env, plan, docs, AREAS, "areas.md.j2")
-    _write(env, plan, docs, REGISTER, "register.md.j2", kind_labels=KIND_LABELS)
+    _write(env, plan, docs, REGISTER, "register.md.j2",
+           kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
     _write(env, plan, docs, HOME, "home.md.j2")
     _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
