@@ -11,7 +11,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from polisi.handbook.model import Document
-from polisi.render.site_plan import SitePlan, long_date
+from polisi.render.labels import long_date
+from polisi.render.site_plan import SitePlan
 
 
 class PageHtml:
@@ -51,4 +52,5 @@ class PageHtml:
         due = doc.next_review
         if not due:
             return escape(self.labels["not_set"])
-        return Markup(f'<time datetime="{due.isoformat()}">{escape(long_date(due))}</time> {self.review_badge(doc)}')
+        shown = escape(long_date(due, self.plan.lang))
+        return Markup(f'<time datetime="{due.isoformat()}">{shown}</time> {self.review_badge(doc)}')
