@@ -114,3 +114,18 @@ def test_polisis_own_words_exist_in_both_languages(site: Path) -> None:
     for words in ("Amserlen adolygu", "Caiff dogfennau eu grwpio", "Yn hwyr", "Mewn pryd", "Adolygiad nesaf"):
         assert words in schedule
     assert "Clauses no document cites" in (site / "legal-basis.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["cy/policies/POL-SAF-01.html", "cy/statement_of_purpose/SOP-01.html"])
+def test_welsh_pages_pass_axe_wcag_22_aa(page: tuple[Page, str], path: str) -> None:
+    from importlib import resources
+
+    tab, url = page
+    tab.goto(url + path)
+    tab.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8"))
+    results = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert results["passes"]
