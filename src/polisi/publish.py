@@ -24,7 +24,7 @@ from pathlib import Path
 
 from polisi.errors import PolisiError
 
-OUTPUTS = ("pdf", "docx", "bundle", "site")
+OUTPUTS = ("pdf", "docx", "bundle", "site", "preview")
 """The published folders of the build folder, each a link to the current generation's."""
 GENERATIONS = ".generations"
 CURRENT = ".current"

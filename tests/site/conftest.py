@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 
@@ -19,11 +18,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         "build", "site", str(root), "--as-of", AS_OF.isoformat(), "--include-drafts"
     )
     assert preview.returncode == 0, preview.stderr
-    preview_dir = root / "preview-site"
-    shutil.copytree(root / "build" / "site", preview_dir)  # build/site is a link into the current generation
+    assert not (root / "build" / "site").exists(), "the draft preview touched the staff site"
     staff = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
     assert staff.returncode == 0, staff.stderr
-    return BuiltSite(root, root / "build" / "site", preview_dir)
+    return BuiltSite(root, root / "build" / "site", root / "build" / "preview")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
