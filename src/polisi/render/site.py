@@ -79,7 +79,9 @@ def render_site(
     documents = 0
     with replace_folder(target) as out:  # the source language at the root, each translation in <code>/
         for code in (None, *checked.handbook.config.translation_languages):
-            cache = checked.handbook.build_dir / "cache" / (f"site-{target.name}" + (f"-{code}" if code else ""))
+            # resolved: inside a generation, build/cache is reached through a link whose path changes per build
+            caches = (checked.handbook.build_dir / "cache").resolve()
+            cache = caches / (f"site-{target.name}" + (f"-{code}" if code else ""))
             plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache), language=code)
             _build_tree(plan, cache, out / code if code else out)
             documents = documents or len(plan.published)  # the source tree's count
