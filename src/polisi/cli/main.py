@@ -17,6 +17,7 @@ from polisi import __version__
 from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
 from polisi.cli.options import DATE, as_of_option, path_argument
 from polisi.cli.options import today as _today
+from polisi.cli.portal import COMMAND as PORTAL_COMMAND
 from polisi.errors import PolisiError, UsageError, one_line
 from polisi.output import FORMATS, format_report
 
@@ -32,6 +33,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 for _command in GIT_RECORD_COMMANDS:
     cli.add_command(_command)
+cli.add_command(PORTAL_COMMAND)
 
 
 @cli.command("check")
