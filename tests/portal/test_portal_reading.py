@@ -178,7 +178,7 @@ def test_two_hundred_concurrent_acknowledgements_land_exactly_once(portal) -> No
     cookies = {e: sign_in_trusted(portal.engine, keys, e, "127.0.0.1")[1] for e in emails}  # no hashing needed
 
     async def run() -> list[int]:
-        limits = httpx.Limits(max_connections=50)
+        limits = httpx.Limits(max_connections=50, keepalive_expiry=1)  # below the server's 5 s keep-alive
         async with httpx.AsyncClient(base_url=portal.url, limits=limits, timeout=60) as pool:
             async def one(email: str, doc_id: str) -> list[int]:
                 headers = {"Cookie": f"polisi_session={cookies[email]}"}
