@@ -99,10 +99,12 @@ def baseline(doc: Document, history: History) -> Version:
 
 
 def audiences_of(member: Member, settings: PortalSettings) -> frozenset[str]:
-    """Every audience a member belongs to: everyone's, their roles, and what each role maps to."""
+    """Every audience a member belongs to: everyone's, their roles, and what each role maps to
+    (roles and audiences compared ignoring case)."""
     found = set(settings.everyone) | set(member.roles)
+    mapped = {role.casefold(): audiences for role, audiences in settings.roles.items()}
     for role in member.roles:
-        found.update(settings.roles.get(role, ()))
+        found.update(mapped.get(role.casefold(), ()))
     return frozenset(a.casefold() for a in found)
 
 

@@ -263,8 +263,15 @@ def acknowledge(
     return inserted
 
 
-def all_acknowledgements(conn: Connection) -> list[Acknowledgement]:
-    rows = conn.execute(select(acknowledgements).order_by(acknowledgements.c.id))
+def all_acknowledgements(conn: Connection, member: Member | None = None, document_id: str | None = None
+                         ) -> list[Acknowledgement]:
+    """Acknowledgements in the order they were recorded: all, or one member's (for one document)."""
+    query = select(acknowledgements).order_by(acknowledgements.c.id)
+    if member is not None:
+        query = query.where(acknowledgements.c.staff_id == member.id)
+    if document_id is not None:
+        query = query.where(acknowledgements.c.document_id == document_id)
+    rows = conn.execute(query)
     return [
         Acknowledgement(r.staff_id, r.document_id, r.version, r.acknowledged_on, as_utc(r.recorded_at),
                         r.recorded_by, r.on_behalf, r.how)

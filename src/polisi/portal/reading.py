@@ -64,8 +64,7 @@ def _panel(request: Request, session: Session, requirement: Requirement | None, 
     if requirement is not None and must_read(requirement, member, settings):
         record_view(portal.engine, member, requirement.document_id, requirement.version)
         with portal.engine.connect() as conn:
-            mine = [a for a in all_acknowledgements(conn)
-                    if a.staff_id == member.id and a.document_id == requirement.document_id]
+            mine = all_acknowledgements(conn, member, requirement.document_id)
         done = next((a for a in reversed(mine) if requirement.covered_by(a.version)), None)
         state = {"done": done, "earlier": mine[-1] if mine and done is None else None}
     return portal.render(
@@ -115,7 +114,7 @@ async def my_reading(request: Request, session: Session) -> Response:
     report = await run_in_threadpool(portal.coverage)
     outstanding = outstanding_of(report, session.member.id)
     with portal.engine.connect() as conn:
-        mine = [a for a in all_acknowledgements(conn) if a.staff_id == session.member.id]
+        mine = all_acknowledgements(conn, session.member)
     html = portal.render("reading.html.j2", member=session.member, outstanding=outstanding, today=report.as_of,
                          acknowledged=mine, titles={r.document_id: r.title for r in portal.published.requirements},
                          manager=is_manager(session.member, portal.settings),
