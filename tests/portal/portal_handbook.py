@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.gitbook import git as shared_git
+
 SRC = Path(__file__).resolve().parents[2] / "src"
+COMMITTED = "2026-03-01T10:00:00+00:00"
 
 POLISI_YML = """\
 organisation: Example Care Ltd
@@ -83,11 +86,9 @@ def write_document(root: Path, path: str, **changes: str) -> None:
     (root / path).write_text(FRONT.format(**fields), encoding="utf-8")
 
 
-def git(root: Path, *args: str, when: str = "2026-03-01T10:00:00+00:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-           "GIT_AUTHOR_NAME": "Policy Lead", "GIT_AUTHOR_EMAIL": "lead@example.org",
-           "GIT_COMMITTER_NAME": "Policy Lead", "GIT_COMMITTER_EMAIL": "lead@example.org"}
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+def git(root: Path, *args: str, when: str = COMMITTED) -> None:
+    """Git with a fixed identity, and commits dated ``when`` (1 March 2026 unless told)."""
+    shared_git(root, *args, when=when)
 
 
 def write_handbook(root: Path) -> Path:

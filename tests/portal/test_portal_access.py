@@ -158,3 +158,34 @@ def test_a_leaver_cannot_sign_in(portal) -> None:  # type: ignore[no-untyped-def
         reply = client.post("/_portal/sign-in", data={
             "csrf": csrf_for(page.text, "/_portal/sign-in"), "email": "owen@example.org", "password": PASSWORD})
         assert reply.status_code == 401
+
+
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
+def test_the_single_sign_on_header_is_trusted_only_when_configured(handbook) -> None:  # type: ignore[no-untyped-def]
+    from conftest import Running
+
+    def visit(header: dict[str, str]) -> int:
+        running = Running(handbook)
+        try:
+            with httpx.Client(base_url=running.url, headers=header) as client:
+                return client.get("/_portal/reading").status_code
+        finally:
+            running.stop()
+
+    assert visit({"X-Remote-Email": "owen@example.org"}) == 303  # off by default: the header means nothing
+    config = handbook / "polisi.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "portal:\n", "portal:\n  trusted_header: X-Remote-Email\n"), encoding="utf-8")
+    assert visit({"X-Remote-Email": "Owen@Example.org"}) == 200
+    assert visit({"X-Remote-Email": "stranger@example.org"}) == 303
+    assert visit({}) == 303
+
+
+def test_a_database_inside_the_build_folder_is_refused(built_handbook, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from polisi.handbook.model import load_handbook
+    from polisi.ledger.database import LedgerError, database_url
+
+    monkeypatch.setenv("POLISI_PORTAL_DATABASE", "build/portal.sqlite3")
+    with pytest.raises(LedgerError, match=r"^polisi.yml:1:1: error: CONFIG portal.database: build/portal.sqlite3 is "
+                                          r"inside the build folder, which every build replaces; keep it outside$"):
+        database_url(load_handbook(built_handbook))

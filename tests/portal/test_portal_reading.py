@@ -185,17 +185,19 @@ def test_two_hundred_concurrent_acknowledgements_land_exactly_once(portal) -> No
                 page = (await pool.get("/" + pages[doc_id], headers=headers)).text
                 action = f"/_portal/acknowledge/{doc_id}"
                 form = {"version": documents[doc_id], **(RIGHT if doc_id == "POL-SAF-01" else {})}
-                tokens = [csrf_for(page, action), csrf_for(page, "/_portal/sign-out")]  # both bound to the session
+                tokens = [csrf_for(page, action)]
+                if doc_id == "SOP-01":  # and once more at the same moment: answered, but never a second row
+                    tokens.append(csrf_for(page, "/_portal/sign-out"))  # any of the session's tokens will do
                 replies = await asyncio.gather(
                     *(pool.post(action, data={"csrf": t, **form}, headers=headers) for t in tokens))
                 return [r.status_code for r in replies]
 
             results = await asyncio.wait_for(
                 asyncio.gather(*(one(e, d) for e in emails for d in documents)), timeout=240)
-        return [status for pair in results for status in pair]
+        return [status for replies in results for status in replies]
 
     statuses = asyncio.run(run())
-    assert Counter(statuses) == {303: 400}  # each acknowledgement sent twice at once: both answered, one row kept
+    assert Counter(statuses) == {303: 240}
     landed = [a for a in _acks(portal.engine) if a[0].startswith("worker")]
     assert sorted(landed) == sorted((e, d, v) for e in emails for d, v in documents.items())
     with portal.engine.connect() as conn:
