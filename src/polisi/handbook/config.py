@@ -8,10 +8,12 @@ its own catalogue additions live, and how its documents are signed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from polisi.errors import PolisiError
+from polisi.handbook.catalogue import ServiceType
 from polisi.handbook.yamlpos import parse_yaml
 
 CONFIG_FILE = "polisi.yml"
@@ -26,10 +28,15 @@ class ReviewSettings(_Section):
     """A review falling due within this many days of the as-of date is a warning."""
 
 
+FINGERPRINT_PATTERN = r"^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$"
+"""A SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs (as openssl prints it)."""
+
+
 class SigningSettings(_Section):
     pkcs12: str | None = None
-    """Path (relative to the handbook) of the organisation's PKCS#12 signing file. Without it, a
-    demonstration certificate authority is created under the build folder."""
+    """Path (absolute, ``~/...`` or relative to the handbook; never inside the build folder) of the
+    organisation's PKCS#12 signing file. Without it, a demonstration certificate authority is
+    created in a per-user folder."""
     passphrase_env: str = "POLISI_SIGNING_PASSPHRASE"
     """Environment variable holding the PKCS#12 passphrase."""
     passphrase_file: str | None = None
@@ -37,7 +44,10 @@ class SigningSettings(_Section):
     timestamp_url: str | None = None
     """RFC 3161 timestamp server; when set, signatures are PAdES B-T instead of B-B."""
     trust_roots: list[str] = []
-    """PEM or DER certificates that ``polisi verify`` trusts (besides the demonstration CA)."""
+    """PEM or DER certificates, committed with the handbook, that ``polisi verify`` trusts."""
+    fingerprints: list[Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]] = []
+    """SHA-256 fingerprints of the certificates ``polisi verify`` trusts (the organisation's signing
+    certificate or its CA), so the trust anchor is committed in ``polisi.yml`` itself."""
 
 
 class PortalSettings(_Section):
@@ -70,6 +80,12 @@ class Config(_Section):
     """The registered provider, as printed on every page and PDF."""
     service: str = "Your service"
     """The regulated service this handbook belongs to."""
+    service_type: ServiceType | None = None
+    """Which kind of regulated service it is (RISCA 2016 s.2), e.g. ``residential_family_centre``:
+    catalogue provisions limited to other kinds of service are then shown as not applicable."""
+    not_applicable: dict[str, str] = {}
+    """Catalogue clause id -> why it does not apply to this service, for provisions the catalogue cannot
+    rule out by the kind of service alone."""
     responsible_individual: str | None = None
     """Name of the responsible individual, shown on the inspector bundle's cover."""
     language: str = "en-GB"
@@ -87,7 +103,9 @@ class Config(_Section):
 
 
 class ConfigError(PolisiError):
-    """The configuration file is broken; the message is a ``path:line:col`` line."""
+    """The configuration file is broken; the message is a ``path:line:col`` line (exit status 2)."""
+
+    exit_status = 2
 
 
 def load_config(root: Path) -> Config:
