@@ -8,6 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from client import PASSWORD, csrf_for, given_password, signed_in
+from running import Running
 from sqlalchemy import text
 
 from polisi.ledger.store import audit_trail
@@ -162,8 +163,6 @@ def test_a_leaver_cannot_sign_in(portal) -> None:  # type: ignore[no-untyped-def
 
 @pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
 def test_the_single_sign_on_header_is_trusted_only_when_configured(handbook) -> None:  # type: ignore[no-untyped-def]
-    from conftest import Running
-
     def visit(header: dict[str, str]) -> int:
         running = Running(handbook)
         try:
