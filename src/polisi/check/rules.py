@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from polisi.check.applicability import applicability
+from polisi.check.areas import undeclared_areas
 from polisi.check.containment import containment
 from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
@@ -259,4 +260,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, containment)
+                           not_applicable, containment, undeclared_areas)
