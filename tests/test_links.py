@@ -78,7 +78,9 @@ PATHOLOGICAL = [
 
 @pytest.mark.parametrize("line", PATHOLOGICAL, ids=lambda line: repr(line[:8]))
 def test_a_megabyte_line_scans_in_well_under_a_second(line: str) -> None:
-    start = time.perf_counter()
+    """CPU time, not wall time: other work on a shared machine must not make this fail, and a
+    quadratic scan of a megabyte takes minutes of CPU whatever the load."""
+    start = time.process_time()
     links(line)
     anchors(line)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0

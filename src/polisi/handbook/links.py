@@ -27,6 +27,7 @@ _ATTR_ID = re.compile(r"#([\w-]+)")
 _BLOCK_ATTRS = re.compile(r"^ {0,3}\{:?([^}\n]*)\}[ \t]*$")
 _TITLE = re.compile(r"""\s+(?:"[^"]*"|'[^']*')$""")
 _BACKTICKS = re.compile(r"`+")
+_BRACKETS = re.compile(r"[\\\[\]]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _EMPHASIS = str.maketrans("", "", "*_`")
 
@@ -54,6 +55,8 @@ class Link:
     """Line within the body, 1-based."""
     column: int
     image: bool = False
+    text: str = ""
+    """The link text, or a picture's alt text, as written."""
 
     @property
     def external(self) -> bool:
@@ -151,21 +154,25 @@ class _Span:
 
 
 def _inline_links(line: str) -> Iterator[_Span]:
-    """Each ``[text](target)`` on a code-masked line, in one pass.
+    """Each ``[text](target)`` on a code-masked line, in one pass over its brackets.
 
     Brackets pair up on a stack, as link text nests; a backslash escapes the next character.
     """
+    if "](" not in line:
+        return
     opened: list[int] = []
     unclosed_from = [len(line), 0]
-    position = 0
-    while position < len(line):
-        char = line[position]
-        if char == "\\":
-            position += 2
+    skip_to = 0
+    for match in _BRACKETS.finditer(line):
+        position = match.start()
+        if position < skip_to:
             continue
-        if char == "[":
+        char = match.group()
+        if char == "\\":
+            skip_to = position + 2
+        elif char == "[":
             opened.append(position)
-        elif char == "]" and opened:
+        elif opened:
             start = opened.pop()
             if line.startswith("(", position + 1):
                 found = _destination(line, position + 1, unclosed_from)
@@ -173,9 +180,7 @@ def _inline_links(line: str) -> Iterator[_Span]:
                     opened.clear()
                     image = start > 0 and line[start - 1] == "!"
                     yield _Span(start, position, found[0], found[1], found[2], image)
-                    position = found[2]
-                    continue
-        position += 1
+                    skip_to = found[2]
 
 
 def links(body: str) -> list[Link]:
@@ -184,7 +189,8 @@ def links(body: str) -> list[Link]:
     for number, line in lines_outside_code(body):
         masked = mask_code_spans(line)
         for span in _inline_links(masked):
-            found.append(Link(line[span.start:span.end], number, span.start + 1, span.image))
+            text = line[span.text_start + 1:span.text_end]
+            found.append(Link(line[span.start:span.end], number, span.start + 1, span.image, text))
         ref = _REF_DEF.match(masked)
         if ref:
             found.append(Link(ref.group(1), number, ref.start(1) + 1))
