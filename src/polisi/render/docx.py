@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -34,6 +35,7 @@ OUTPUT_FOLDER = "docx"
 HANDBOOK_REFERENCE = "word/reference.docx"
 """An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
+_HEADING_TAG = re.compile(r"<h([1-6])\b")
 
 def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
@@ -66,18 +68,31 @@ def reference_document(root: Path) -> Iterator[Path]:
 
 
 def export_document(handbook: Handbook, doc: Document, out: Path, reference: Path) -> None:
-    """Write one Word copy: HTML and metadata go to pandoc with the house styles and the admonition filter."""
+    """Write one Word copy: HTML and metadata go to pandoc with the house styles and the filter that
+    styles admonitions and turns footnotes into Word footnotes."""
     with tempfile.TemporaryDirectory(prefix="polisi-docx-") as tmp:
         html_file, meta_file = Path(tmp) / f"{doc.id}.html", Path(tmp) / "metadata.json"
-        html_file.write_text(document_html(handbook, doc), encoding="utf-8")
+        html = document_html(handbook, doc)
+        html_file.write_text(html, encoding="utf-8")
         meta_file.write_text(json.dumps(document_properties(handbook, doc)), encoding="utf-8")
         with resources.as_file(_TEMPLATES / "docx-styles.lua") as lua:
             run_pandoc([
                 "-f", "html", "-t", "docx", f"--reference-doc={reference}", f"--lua-filter={lua}",
-                "--shift-heading-level-by=-1",  # sections are level 2 in Markdown, Heading 1 in Word
+                f"--shift-heading-level-by={1 - top_heading_level(html)}",
                 f"--metadata-file={meta_file}", f"--resource-path={(handbook.root / doc.path).parent}",
                 "-o", out, html_file,
             ])
+
+
+def top_heading_level(html: str) -> int:
+    """The highest heading level in the HTML (2 when it has none).
+
+    A body's top headings become Word's Heading 1 (sections are ``##`` under the title), and every
+    other level keeps its distance from them; a body that uses ``#`` is not shifted at all, since
+    pandoc turns a heading shifted above level 1 into plain text.
+    """
+    levels = [int(level) for level in _HEADING_TAG.findall(html)]
+    return min(levels, default=2)
 
 
 def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | list[str]]:
