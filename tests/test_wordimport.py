@@ -265,4 +265,6 @@ def test_two_imports_in_one_area_get_different_ids(tmp_path: Path, word_folder: 
     polisi("import", native_docx(one / "safeguarding.docx"), "-C", handbook)
     result = polisi("import", native_docx(two / "safeguarding.docx"), "-C", handbook)
     assert "    id: POL-SAF-03 (" in result.stdout
-    assert check(load_handbook(handbook), date(2026, 4, 1)).ok
+    report = check(load_handbook(handbook), date(2026, 4, 1))
+    assert {(f.path, f.code) for f in report} == {
+        ("policies/POL-SAF-02.md", "IMAGE_NO_ALT"), ("policies/POL-SAF-03.md", "IMAGE_NO_ALT")}
