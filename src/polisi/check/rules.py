@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from markdown.extensions.toc import slugify
 
+from polisi.check.applicability import applicability
 from polisi.check.fidelity import fidelity
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
@@ -259,6 +260,9 @@ def statement_notice(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
                               f"{notified}; Schedule 3 paragraph 1 of SI 2017/1264 requires {SOP_NOTICE_DAYS}")
 
 
-RULES: tuple[Rule, ...] = (
-    ids, citations, structure, body_links, approvals, reviews, statement_notice, fidelity,
-)
+def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
+    return applicability(handbook)
+
+
+RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
+                           not_applicable, fidelity)
