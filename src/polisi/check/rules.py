@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from markdown.extensions.toc import slugify
 
 from polisi.check.applicability import applicability
+from polisi.check.containment import containment
 from polisi.check.fidelity import fidelity
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
@@ -265,4 +266,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, fidelity)
+                           not_applicable, containment, fidelity)
