@@ -102,9 +102,9 @@ def test_a_backslash_line_break_is_printed_and_reported() -> None:
     assert codes("first\\\nsecond") == ["PRINTED_ESCAPE"]
 
 
-def test_pictures_need_alt_text_and_a_local_file() -> None:
-    body = "![](map.png) ![Fire exits](https://example.org/plan.png) ![Fire exits](plan.png)\n"
-    assert [(s.column, s.code) for s in body_spots(body)] == [(5, "IMAGE_NO_ALT"), (28, "IMAGE_REMOTE")]
+def test_pictures_need_alt_text() -> None:
+    body = "![](map.png) ![Fire exits](plan.png) ![ ](plan.png)\n"
+    assert [(s.column, s.code) for s in body_spots(body)] == [(5, "IMAGE_NO_ALT"), (43, "IMAGE_NO_ALT")]
 
 
 def test_a_table_too_wide_to_print_is_reported() -> None:
@@ -113,3 +113,13 @@ def test_a_table_too_wide_to_print_is_reported() -> None:
 
     assert codes(table(MAX_TABLE_COLUMNS)) == []
     assert codes(table(MAX_TABLE_COLUMNS + 1)) == ["TABLE_TOO_WIDE"]
+
+
+def test_a_table_whose_longest_words_cannot_fit_side_by_side_is_reported() -> None:
+    address = "https://www.example.org/" + "very-long-path/" * 6 + "guidance.pdf"
+    body = f"| Who | Where |\n|---|---|\n| Duty team | {address} |\n| Police | 101 |\n"
+    spots = list(body_spots(body))
+    assert [(s.line, s.code) for s in spots] == [(1, "TABLE_TOO_WIDE")]
+    assert "short link text" in spots[0].message and len(spots[0].message) < 300
+    linked = f"| Who | Where |\n|---|---|\n| Duty team | [guidance]({address}) |\n"
+    assert codes(linked) == []

@@ -228,6 +228,16 @@ def _custom_id(text: str) -> tuple[str, str | None]:
 def anchors(body: str) -> set[str]:
     """The id of every heading in ``body``, as the Markdown ``toc`` extension makes them, and of
     every block given one by an attribute list line (``{: #definitions }``)."""
+    return {anchor for _, anchor in _ids(body)}
+
+
+def heading_ids(body: str) -> list[tuple[str, str]]:
+    """(plain text, id) of each heading, in order."""
+    return [(text, anchor) for text, anchor in _ids(body) if text is not None]
+
+
+def _ids(body: str) -> Iterator[tuple[str | None, str]]:
+    """(heading text or ``None`` for a block's attribute list, id) of everything with an id."""
     seen: set[str] = set()
     first_of_block = ""
     """The line when it opens a paragraph block: only that line can be underlined into a heading."""
@@ -240,17 +250,21 @@ def anchors(body: str) -> set[str]:
         after_break = text is not None or not line.strip()
         block = _BLOCK_ATTRS.match(line)
         if block:
-            seen.update(_ATTR_ID.findall(block.group(1)))
+            for anchor in _ATTR_ID.findall(block.group(1)):
+                seen.add(anchor)
+                yield None, anchor
         if text is None:
             continue
         text, custom = _custom_id(text)
+        plain = _plain(text)
         if custom:
             seen.add(custom)
+            yield plain, custom
             continue
-        slug = slugify(_plain(text), "-")
+        slug = slugify(plain, "-")
         unique, n = slug, 0
         while unique in seen:
             n += 1
             unique = f"{slug}_{n}"
         seen.add(unique)
-    return seen
+        yield plain, unique

@@ -30,6 +30,7 @@ from polisi.handbook.schema import CITATION_LABELS
 from polisi.publish import replace_folder
 from polisi.render.print_html import embed_images
 from polisi.word.pandoc import run_pandoc
+from polisi.word.roundtrip import TOP_HEADING
 
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""
@@ -75,7 +76,8 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
         html_file, meta_file = Path(tmp) / f"{doc.id}.html", Path(tmp) / "metadata.json"
         html = document_html(handbook, doc)
         html_file.write_text(html, encoding="utf-8")
-        meta_file.write_text(json.dumps(document_properties(handbook, doc)), encoding="utf-8")
+        properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html))}
+        meta_file.write_text(json.dumps(properties), encoding="utf-8")
         with resources.as_file(_TEMPLATES / "docx-styles.lua") as lua:
             run_pandoc([
                 "-f", "html", "-t", "docx", f"--reference-doc={reference}", f"--lua-filter={lua}",
@@ -120,6 +122,10 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
         properties["approved-by"] = meta.approved_by
     if meta.approved_on:
         properties["approved-on"] = meta.approved_on.isoformat()
+    if meta.ciw_notified_on:
+        properties["ciw-notified-on"] = meta.ciw_notified_on.isoformat()
+    if meta.supersedes:
+        properties["supersedes"] = ", ".join(meta.supersedes)
     return properties
 
 
@@ -179,11 +185,13 @@ def _columns(*percent: int) -> str:
 
 
 def _link_target(handbook: Handbook, doc: Document, href: str) -> str:
-    """A link to another handbook document points at its Word copy beside this one."""
+    """A link to another handbook document points at its Word copy beside this one, keeping the
+    heading it links to (import reads it back)."""
     if not href or href.startswith("#") or is_external(href):
         return href
-    target = handbook.by_path.get(resolve(doc.path, href)[0])
-    return f"{target.id}.docx" if target else href
+    path, fragment = resolve(doc.path, href)
+    target = handbook.by_path.get(path)
+    return f"{target.id}.docx" + (f"#{fragment}" if fragment else "") if target else href
 
 
 def _select(handbook: Handbook, ids: Sequence[str]) -> list[Document]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-WIDE_COLUMNS = 7
-"""From this many columns a table goes on a landscape page: on portrait A4 at 9pt, seven columns
-leave about 25 mm each, and words of a policy's vocabulary ("responsibilities") start to break."""
+from polisi.check.fidelity import WIDE_COLUMNS
 
 _OL = re.compile(r"<ol\b([^>]*)>")
 _START = re.compile(r'\bstart="(-?\d+)"')
