@@ -15,6 +15,7 @@ from markdown.extensions.toc import slugify
 from polisi.check.applicability import applicability
 from polisi.check.containment import containment
 from polisi.check.fidelity import fidelity
+from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, links, resolve
@@ -59,6 +60,7 @@ def check(
         findings.extend(rule(handbook, options))
     if history is not None:
         findings.extend(changed_since_approval(handbook, history))
+    findings.extend(translation_findings(handbook, history))
     return Report.of(findings, documents_checked=len(handbook.documents) + len(handbook.unreadable))
 
 

@@ -10,14 +10,13 @@ document would fail its checks.
 from __future__ import annotations
 
 import difflib
-import io
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from polisi.check.rules import check
+from polisi.edit.frontmatter import edit_front_matter
 from polisi.errors import PolisiError, UsageError
 from polisi.findings import Finding, Report
 from polisi.handbook.model import Document, Handbook, load_handbook
@@ -25,7 +24,6 @@ from polisi.history.git import History, HistoryError, approval_tag, commit_appro
 from polisi.history.versions import snapshots
 
 Bump = Literal["minor", "major"]
-_SEQUENCE_INDENT = re.compile(r"^[^\s#][^:\n]*:[ \t]*(?:#.*)?\n( *)- ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -138,34 +136,16 @@ def next_version(doc: Document, history: History, bump: Bump | None) -> str:
 
 def set_approval(text: str, version: str, by: str, on: date) -> str:
     """``text`` with its front matter marked approved; everything else kept as written."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    lines = text.splitlines(keepends=True)
-    end = next(
-        i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "...")
-    )
-    front = "".join(lines[1:end]).replace("\r\n", "\n")
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    match = _SEQUENCE_INDENT.search(front)
-    offset = len(match.group(1)) if match else 0
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
-    data = yaml.load(front)
-    _put(data, "version", DoubleQuotedScalarString(version), after="title")
-    _put(data, "status", "approved", after="version")
-    _put(data, "approved_by", by, after="owner")
-    _put(data, "approved_on", on, after="approved_by")
-    _put(
-        data, "last_reviewed", date.fromordinal(on.toordinal()), after="approved_on"
-    )  # no YAML alias
-    out = io.StringIO()
-    yaml.dump(data, out)
-    dumped = out.getvalue()
-    if lines[0].endswith("\r\n"):
-        dumped = dumped.replace("\n", "\r\n")
-    return lines[0] + dumped + "".join(lines[end:])
+    def mark(data: Any) -> None:
+        _put(data, "version", DoubleQuotedScalarString(version), after="title")
+        _put(data, "status", "approved", after="version")
+        _put(data, "approved_by", by, after="owner")
+        _put(data, "approved_on", on, after="approved_by")
+        _put(data, "last_reviewed", date.fromordinal(on.toordinal()), after="approved_on")  # no YAML alias
+
+    return edit_front_matter(text, mark)
 
 
 def _put(data: Any, key: str, value: Any, after: str) -> None:

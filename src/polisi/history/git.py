@@ -195,18 +195,28 @@ def commit_approval(history: History, path: str, message: str, tag: str, tag_mes
 
     Uses the git command itself, so the user's identity, hooks and ``GIT_*_DATE`` apply.
     """
+    commit = commit_file(history, path, message)
+    _git(history, "tag", "-a", tag, "-m", tag_message)
+    return commit
+
+
+def commit_file(history: History, path: str, message: str) -> str:
+    """Commit handbook file ``path`` alone (other changes stay uncommitted); return the commit id."""
+    if history.repo is None:
+        raise HistoryError("not a git repository: the change must be recorded in git")
+    full = str(Path(history.repo.working_tree_dir) / (history.prefix + path))
+    _git(history, "add", "--", full)
+    _git(history, "commit", "-m", message, "--", full)
+    return str(history.repo.head.commit.hexsha)
+
+
+def _git(history: History, command: str, *args: str) -> None:
+    """Run one git command in the handbook's repository; its failure becomes one line."""
     import git
 
-    if history.repo is None:
-        raise HistoryError("not a git repository: an approval must be recorded in git")
-    repo = history.repo
-    full = Path(repo.working_tree_dir) / (history.prefix + path)
     try:
-        repo.git.add("--", str(full))
-        repo.git.commit("-m", message, "--", str(full))
-        repo.git.tag("-a", tag, "-m", tag_message)
+        getattr(history.repo.git, command)(*args)
     except git.GitCommandError as exc:
         detail = (exc.stderr or exc.stdout or "").strip().splitlines()
         reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
         raise HistoryError(f"git {exc.command[1]} failed: {reason}") from None
-    return str(repo.head.commit.hexsha)

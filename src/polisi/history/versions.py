@@ -9,6 +9,8 @@ at that version is taken as that version's approval. This module answers
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -180,3 +182,12 @@ def _version_key(version: str) -> tuple[int, ...]:
         return tuple(int(p) for p in version.split("."))
     except ValueError:
         return (0,)
+
+
+def content_sha256(path: str, text: str) -> str:
+    """SHA-256 of a document's content (:func:`content_key`), as approvals and translations record it.
+
+    The one place the hash is defined, so an approval record and a translation's
+    ``source_sha256`` always mean the same content.
+    """
+    return hashlib.sha256(json.dumps(content_key(path, text), ensure_ascii=False).encode("utf-8")).hexdigest()

@@ -129,7 +129,7 @@ def _write_restored(root: Path, source: Path, workdir: Path, properties: dict[st
         raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
     media = workdir / MEDIA_STAGING
     converted = Converted(restored.body, word_title, None, None, media if media.is_dir() else None, workdir)
-    body, pictures = _place_media(converted, folder, restored.doc_id, root)
+    body, pictures = place_media(converted, folder, restored.doc_id, root)
     folder.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
         handle.write(restored.front + "\n" + body)
@@ -179,7 +179,7 @@ def _write_document(
     target = folder / f"{doc_id}.md"
     if target.exists():
         raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
-    body, media = _place_media(converted, folder, doc_id, root)
+    body, media = place_media(converted, folder, doc_id, root)
     control = _control_values(converted.control)
     owner = options.owner or control.get("owner")
     if options.owner is None:
@@ -277,7 +277,7 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in {"policy", "procedure"}}
 
 
-def _place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> tuple[str, list[str]]:
+def place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> tuple[str, list[str]]:
     """Move extracted pictures to ``<folder>/media/<ID>/`` and point the links there."""
     body = converted.body
     if converted.media_dir is None:
@@ -313,8 +313,8 @@ def _control_values(values: dict[str, str]) -> dict[str, str]:
 def _front_matter(
     doc_id: str, title: str, version: str, owner: str, citations: list[str], kind: Kind, policy: str | None
 ) -> str:
-    lines = ["---", f"id: {doc_id}", f"title: {_yaml_text(title)}", f'version: "{version}"', "status: draft",
-             f"owner: {_yaml_text(owner)}"]
+    lines = ["---", f"id: {doc_id}", f"title: {yaml_text(title)}", f'version: "{version}"', "status: draft",
+             f"owner: {yaml_text(owner)}"]
     if citations:
         lines.append(f"legislation: [{', '.join(citations)}]")
     if kind is Kind.PROCEDURE and policy:
@@ -325,7 +325,7 @@ def _front_matter(
     return "\n".join(lines) + "\n"
 
 
-def _yaml_text(value: str) -> str:
+def yaml_text(value: str) -> str:
     """A YAML scalar that reads back as exactly ``value`` (JSON strings are valid YAML)."""
     if _PLAIN_YAML.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(":"):
         return value
