@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from polisi.errors import PolisiError
 from polisi.handbook.yamlpos import parse_yaml
@@ -40,6 +40,17 @@ class SigningSettings(_Section):
     """PEM or DER certificates that ``polisi verify`` trusts (besides the demonstration CA)."""
 
 
+class NewDocumentSettings(_Section):
+    """What ``polisi new`` writes into a new draft."""
+
+    owner: str = "Registered Manager"
+    review_interval: str = "12 months"
+    policy_headings: list[str] = [
+        "Purpose", "Scope", "Principles", "Responsibilities", "Legal basis", "Procedures", "Monitoring",
+    ]
+    procedure_headings: list[str] = ["Purpose", "What to do", "Records", "Hand-over"]
+
+
 class Config(_Section):
     """Settings for one handbook."""
 
@@ -57,8 +68,22 @@ class Config(_Section):
     """Folder (relative to the handbook) of catalogue files that add to or override the shipped one."""
     build_dir: str = "build"
     """Where outputs are written (relative to the handbook)."""
+    approvers: list[str] = []
+    """The roles or bodies that may approve a document (``polisi approve --by``), e.g. ``Board``.
+    Empty: any one-line role is accepted."""
+    whats_new_days: int = Field(90, ge=1, le=3650)
+    """The site's "What's new" page lists approvals and reviews of the last this many days."""
     review: ReviewSettings = ReviewSettings()
+    new: NewDocumentSettings = NewDocumentSettings()
     signing: SigningSettings = SigningSettings()
+
+    @field_validator("approvers")
+    @classmethod
+    def _roles(cls, roles: list[str]) -> list[str]:
+        for role in roles:
+            if not role.strip() or "\n" in role:
+                raise ValueError(f"each approver is one non-empty line, not {role!r}")
+        return [role.strip() for role in roles]
 
 
 class ConfigError(PolisiError):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from polisi.errors import UsageError
 from polisi.findings import Finding, Severity
+from polisi.handbook.approvals import ApprovalRecord, load_records
 from polisi.handbook.catalogue import Catalogue, load_catalogue
 from polisi.handbook.config import Config, load_config
 from polisi.handbook.load import SourceFile, discover, read_source
@@ -131,6 +132,8 @@ class Handbook:
     load_findings: tuple[Finding, ...] = ()
     unreadable: frozenset[str] = field(default_factory=frozenset)
     """Relative paths of document files that exist but could not be loaded."""
+    records: dict[str, ApprovalRecord] = field(default_factory=dict)
+    """The approval record of each document that has one (``approvals/<ID>.yml``), by id."""
 
     @cached_property
     def by_id(self) -> dict[str, Document]:
@@ -175,6 +178,8 @@ def load_handbook(root: Path) -> Handbook:
     root = root.resolve()  # outputs are handed to subprocesses that resolve relative paths differently
     config = load_config(root)
     catalogue, findings = load_catalogue(root, config.references)
+    records, record_findings = load_records(root)
+    findings.extend(record_findings)
     documents: list[Document] = []
     unreadable: set[str] = set()
     for file in discover(root):
@@ -188,7 +193,7 @@ def load_handbook(root: Path) -> Handbook:
             unreadable.add(file.relative_to(root).as_posix())
         else:
             documents.append(doc)
-    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable))
+    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable), records)
 
 
 _REQUIRED = frozenset(name for name, f in FrontMatter.model_fields.items() if f.is_required())

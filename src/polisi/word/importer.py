@@ -9,7 +9,6 @@ policy lead must look at as an attention note. Nothing existing is overwritten.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from polisi.errors import PolisiError, UsageError
 from polisi.handbook.model import Handbook, Kind, load_handbook
+from polisi.handbook.naming import next_free_id, yaml_text
 from polisi.handbook.schema import ID_PATTERN, VERSION_PATTERN
 from polisi.word.docxfile import check_word_file, core_properties
 from polisi.word.legalrefs import Mention, find_mentions, proposed_citations
@@ -36,8 +36,6 @@ _CONTROL = re.compile(
     r"(?:\|[*\s]*)?(?P<value>[^|*]+?)[*\s|]*$",
     re.IGNORECASE,
 )
-_PLAIN_YAML = re.compile(r"^[A-Za-z][\w ,'()/&.-]*$")
-_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 
 
 @dataclass(frozen=True)
@@ -188,14 +186,9 @@ def _document_id(
             raise UsageError(f"--id {options.doc_id} is not a {kind.label.lower()} id ({kind.prefix}-AREA-NN)")
         return options.doc_id
     area, why = _area(handbook, title, options.area)
-    used = set(handbook.by_id) | {Path(p).stem for p in handbook.unreadable}
-    for number in range(1, 100):
-        doc_id = f"{kind.prefix}-{area}-{number:02d}"
-        taken = any((root / k.folder / f"{doc_id}.md").exists() for k in Kind)
-        if doc_id not in used and not taken:
-            guesses.append(Guess("id", doc_id, f"{why}; the first number not yet used"))
-            return doc_id
-    raise UsageError(f"every {kind.prefix}-{area}-NN id is taken; give one with --id")
+    doc_id = next_free_id(root, handbook, kind, area)
+    guesses.append(Guess("id", doc_id, f"{why}; the first number not yet used"))
+    return doc_id
 
 
 def _area(handbook: Handbook, title: str, given: str | None) -> tuple[str, str]:
@@ -264,8 +257,8 @@ def _control_values(body: str) -> dict[str, str]:
 def _front_matter(
     doc_id: str, title: str, version: str, owner: str, citations: list[str], kind: Kind, policy: str | None
 ) -> str:
-    lines = ["---", f"id: {doc_id}", f"title: {_yaml_text(title)}", f'version: "{version}"', "status: draft",
-             f"owner: {_yaml_text(owner)}"]
+    lines = ["---", f"id: {doc_id}", f"title: {yaml_text(title)}", f'version: "{version}"', "status: draft",
+             f"owner: {yaml_text(owner)}"]
     if citations:
         lines.append(f"legislation: [{', '.join(citations)}]")
     if kind is Kind.PROCEDURE and policy:
@@ -274,13 +267,6 @@ def _front_matter(
     lines.extend(f"# {key}:" for key in REVIEW_KEYS)
     lines.append("---")
     return "\n".join(lines) + "\n"
-
-
-def _yaml_text(value: str) -> str:
-    """A YAML scalar that reads back as exactly ``value`` (JSON strings are valid YAML)."""
-    if _PLAIN_YAML.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(":"):
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _unresolved(mentions: list[Mention], rel: str, first_body_line: int) -> list[str]:
