@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from polisi.check.rules import check
 from polisi.findings import Severity
 from polisi.handbook.catalogue import Provenance
+from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Handbook, Kind, load_handbook
 from polisi.handbook.schema import CITATION_KEYS
 
@@ -109,3 +111,17 @@ def test_every_approved_document_has_a_record_and_show_prints_what_is_published(
     assert shown.text == (REPO / "policies/POL-SAF-01.md").read_text(encoding="utf-8")
     assert describe(record, shown).startswith(
         "POL-SAF-01 v4.0, approved by Board on 2026-05-14 (approvals/POL-SAF-01.yml")
+
+
+def test_every_numbered_step_is_its_own_list_item(handbook: Handbook) -> None:
+    """A step line swallowed into the paragraph above ("... causes. 2. The DSL adds") reads as one
+    run-on step to staff; each rendered paragraph line must not start like a list item."""
+    merged = []
+    for doc in handbook:
+        html = render_markdown(doc.body)
+        merged += [f"{doc.id}: {m.group(0).strip()[:40]}" for m in re.finditer(r"\n *(\d+[.)]|[-*+]) \S[^\n]*", html)]
+    assert merged == []
+    steps = re.findall(r"<li>\s*(?:<p>)?(.{0,30})", render_markdown(handbook.get("PRO-QA-01").body))
+    assert [s for s in steps if s[:6] in {"Within", "The Re", "The Bo"}][:5] == [
+        "Within ten working days after ", "The Responsible Individual rea", "Within four weeks of the end o",
+        "The Board considers the report", "The Registered Manager shares "]
