@@ -49,7 +49,7 @@ SPEC_IDS = [
 
 EXPECTED_FILES = {
     "SPRI-2017", "RISCA-2016", "SSWBA-2014", "SG-SPRI-2019", "CoPP-2017", "CoPP-W-2026",
-    "CoPP-E-2026", "WSP", "CIW-RI-VISITS", "CIW-COP-INSP-2023",
+    "CoPP-E-2026", "WSP", "CIW-RI-VISITS", "CIW-COP-INSP-2023", "DPA-2018",
 }
 
 LEGISLATION_LOCATOR = re.compile(r"^(reg-\d+|s-\d+|sch-\d+(-pt-\d+|-para-\d+)?)$")
@@ -119,7 +119,7 @@ def test_each_file_is_named_after_its_instrument():
 
 def test_document_level_instruments_have_no_clauses(shipped):
     catalogue, _ = shipped
-    for inst_id in ("CoPP-W-2026", "CoPP-E-2026", "CIW-RI-VISITS", "CIW-COP-INSP-2023"):
+    for inst_id in ("CoPP-W-2026", "CoPP-E-2026", "CIW-RI-VISITS", "CIW-COP-INSP-2023", "DPA-2018"):
         assert [c for c in catalogue.clauses if c.startswith(inst_id + ":")] == [], inst_id
 
 
@@ -292,3 +292,33 @@ clauses:
     _, findings = load_catalogue(tmp_path)
     got = [(f.path, f.line, f.code) for f in findings]
     assert got == [("references/dup.yaml", 6, "DUPLICATE_KEY")]
+
+
+def test_every_entry_records_where_it_was_seen_and_the_words_relied_on(shipped):
+    catalogue, _ = shipped
+    for clause in catalogue.clauses.values():
+        assert re.match(r"https?://", clause.source), clause.id
+        assert " " not in clause.source and ";" not in clause.source, clause.id  # one address, not prose
+        assert clause.quote and len(clause.quote) >= 4, clause.id
+
+
+def test_headings_seen_only_in_a_secondary_source_say_so(shipped):
+    catalogue, _ = shipped
+    reg31 = catalogue.get("SPRI-2017:reg-31")
+    assert reg31.provenance is Provenance.PRIMARY and reg31.heading_secondary_only
+    assert not catalogue.get("SPRI-2017:reg-28").heading_secondary_only
+
+
+def test_provisions_without_a_source_naming_them_are_gone(shipped):
+    catalogue, _ = shipped
+    for clause_id in ("SPRI-2017:reg-46", "SPRI-2017:reg-47", "SPRI-2017:reg-48", "SG-SPRI-2019:reg-46",
+                      "RISCA-2016:s-4", "RISCA-2016:s-10"):
+        assert clause_id not in catalogue
+
+
+def test_corrected_headings(shipped):
+    catalogue, _ = shipped
+    assert catalogue.get("RISCA-2016:s-6").title == "Application for registration as a service provider"
+    assert catalogue.get("RISCA-2016:s-7").title == "Grant or refusal of registration as a service provider"
+    assert catalogue.get("SPRI-2017:sch-3-para-8").title != catalogue.get("SPRI-2017:sch-3-para-9").title
+    assert catalogue.get("SPRI-2017:reg-28").provenance is Provenance.PRIMARY

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from polisi.check.applicability import applicability
 from polisi.check.approval_record import approval_record
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
@@ -249,4 +250,9 @@ def statement_notice(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
                               f"{notified}; Schedule 3 paragraph 1 of SI 2017/1264 requires {SOP_NOTICE_DAYS}")
 
 
-RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice)
+def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
+    return applicability(handbook)
+
+
+RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
+                           not_applicable)

@@ -27,6 +27,7 @@ def record_text(root: Path, doc_id: str, entry: RecordEntry) -> str:
 
     file = root / record_path(doc_id)
     yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     if file.is_file():

@@ -110,8 +110,9 @@ def _set_last_reviewed(doc: Document, on: date) -> str:
 
 
 def record_stated_approvals(root: Path) -> list[tuple[str, RecordEntry]]:
-    """Write, without committing, a one-entry record for each approved document whose record is missing
-    or differs from what its front matter and text say now; return the ids and entries written.
+    """Write, without committing, the approval of each approved document's current version whose record
+    is missing it or holds something else for it (entries of other versions are kept); return the ids
+    and entries written.
 
     For example handbooks and test fixtures whose "approvals" are part of the example: a real handbook
     records an approval that happened with ``polisi approve --existing``, which shows the text first.
@@ -126,11 +127,13 @@ def record_stated_approvals(root: Path) -> list[tuple[str, RecordEntry]]:
             sha256=source_digest(doc.source), summary=EXISTING_SUMMARY,
         )
         record = handbook.records.get(doc.id)
-        if record is not None and record.entries == (entry,):
+        earlier = [e for e in record.entries if e.version != entry.version] if record else []
+        if record is not None and record.approval_of(entry.version) == entry:
             continue
         file = root / record_path(doc.id)
         file.unlink(missing_ok=True)
         file.parent.mkdir(exist_ok=True)
-        file.write_text(record_text(root, doc.id, entry), encoding="utf-8")
+        for kept in [*earlier, entry]:
+            file.write_text(record_text(root, doc.id, kept), encoding="utf-8")
         written.append((doc.id, entry))
     return written

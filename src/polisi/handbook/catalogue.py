@@ -10,6 +10,7 @@ with the same ``path:line:col`` findings as documents.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -17,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from polisi.findings import Finding, Severity
 from polisi.handbook.schema import parse_date
@@ -33,6 +34,19 @@ class Provenance(StrEnum):
     """Seen only in a reputable secondary source or a mirror of the official text."""
     UNVERIFIED = "unverified"
     """Not checked; citing it is a warning. The shipped catalogue holds none."""
+
+
+class ServiceType(StrEnum):
+    """The kinds of regulated service named in RISCA 2016 s.2, for provisions that apply to some only."""
+
+    CARE_HOME = "care_home"
+    SECURE_ACCOMMODATION = "secure_accommodation"
+    RESIDENTIAL_FAMILY_CENTRE = "residential_family_centre"
+    ADOPTION = "adoption"
+    FOSTERING = "fostering"
+    ADULT_PLACEMENT = "adult_placement"
+    ADVOCACY = "advocacy"
+    DOMICILIARY_SUPPORT = "domiciliary_support"
 
 
 class InstrumentKind(StrEnum):
@@ -60,6 +74,7 @@ class InstrumentEntry(_Strict):
     url: str | None = None
     provenance: Provenance | None = None
     source: str | None = None
+    quote: str | None = None
     in_force_from: _Date | None = None
     superseded_on: _Date | None = None
     superseded_by: str | None = None
@@ -73,7 +88,17 @@ class ClauseEntry(_Strict):
     url: str | None = None
     provenance: Provenance
     source: str
+    quote: str | None = None
+    heading_provenance: Provenance | None = None
+    applies_to: tuple[ServiceType, ...] = ()
+    applies_because: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _scope_has_a_reason(self) -> ClauseEntry:
+        if bool(self.applies_to) != bool(self.applies_because):
+            raise ValueError("applies_to and applies_because go together: the services and the words that limit it")
+        return self
 
 
 class CatalogueFile(_Strict):
@@ -92,6 +117,7 @@ class Instrument:
     url: str
     provenance: Provenance
     source: str
+    quote: str | None = None
     short_title: str | None = None
     publisher: str | None = None
     edition: str | None = None
@@ -121,10 +147,27 @@ class Clause:
     source: str
     part: str | None = None
     note: str | None = None
+    quote: str | None = None
+    """The words seen at ``source`` that the entry relies on (a heading or a short extract)."""
+    heading_provenance: Provenance | None = None
+    """Set when the heading was seen only at a lower level than the entry (e.g. text primary, heading
+    only in a secondary source), so the register can say the heading is secondary-only."""
+    applies_to: tuple[ServiceType, ...] = ()
+    """The only kinds of service the provision applies to; empty means every kind."""
+    applies_because: str | None = None
+    """Why it is limited to ``applies_to``: the words of the provision that say so."""
 
     @property
     def kind(self) -> InstrumentKind:
         return self.instrument.kind
+
+    @property
+    def heading_secondary_only(self) -> bool:
+        return self.heading_provenance is Provenance.SECONDARY
+
+    def applies(self, service: ServiceType | None) -> bool:
+        """Whether the provision can apply to a service of this kind (unknown kind: assume it does)."""
+        return not self.applies_to or service is None or service in self.applies_to
 
 
 @dataclass(frozen=True)
@@ -139,12 +182,27 @@ class Catalogue:
     def __contains__(self, clause_id: object) -> bool:
         return clause_id in self.clauses
 
+    def not_applicable(self, service: ServiceType | None, declared: Mapping[str, str]) -> dict[str, str]:
+        """Clause id -> why it cannot apply to this service: limited by the catalogue to other kinds of
+        service, or declared not applicable by the handbook (``polisi.yml``, which wins)."""
+        reasons = {
+            c.id: f"Applies only to {_services(c.applies_to)} services. {c.applies_because}"
+            for c in self.clauses.values() if not c.applies(service)
+        }
+        reasons.update((clause_id, reason) for clause_id, reason in declared.items() if clause_id in self.clauses)
+        return reasons
+
     def nearest(self, clause_id: str) -> str | None:
         """The catalogue id most like ``clause_id``, for "did you mean" hints."""
         instrument, _, locator = clause_id.partition(":")
         same = [c for c in self.clauses if c.startswith(instrument + ":")] if locator else []
         matches = difflib.get_close_matches(clause_id, same or list(self.clauses), n=1, cutoff=0.6)
         return matches[0] if matches else None
+
+
+def _services(kinds: tuple[ServiceType, ...]) -> str:
+    names = [k.value.replace("_", " ") for k in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def shipped_catalogue_files() -> list[tuple[str, str]]:
@@ -192,13 +250,14 @@ def load_catalogue(root: Path | None = None, references: str = "references") -> 
         for clause in data.clauses:
             clause_entries[f"{entry.id}:{clause.locator}"] = (entry.id, clause)
     clauses: dict[str, Clause] = {
-        inst.id: Clause(inst.id, inst, "", inst.title, inst.url, inst.provenance, inst.source)
+        inst.id: Clause(inst.id, inst, "", inst.title, inst.url, inst.provenance, inst.source, quote=inst.quote)
         for inst in instruments.values()
     }
     for clause_id, (inst_id, c) in clause_entries.items():
         inst = instruments[inst_id]
         clauses[clause_id] = Clause(
-            clause_id, inst, c.locator, c.title, c.url or inst.url, c.provenance, c.source, c.part, c.note
+            clause_id, inst, c.locator, c.title, c.url or inst.url, c.provenance, c.source, c.part, c.note,
+            c.quote, c.heading_provenance, c.applies_to, c.applies_because,
         )
     return Catalogue(instruments, clauses), findings
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from polisi.errors import PolisiError
+from polisi.handbook.catalogue import ServiceType
 from polisi.handbook.yamlpos import parse_yaml
 
 CONFIG_FILE = "polisi.yml"
@@ -58,6 +59,12 @@ class Config(_Section):
     """The registered provider, as printed on every page and PDF."""
     service: str = "Your service"
     """The regulated service this handbook belongs to."""
+    service_type: ServiceType | None = None
+    """Which kind of regulated service it is (RISCA 2016 s.2), e.g. ``residential_family_centre``:
+    catalogue provisions limited to other kinds of service are then shown as not applicable."""
+    not_applicable: dict[str, str] = {}
+    """Catalogue clause id -> why it does not apply to this service, for provisions the catalogue cannot
+    rule out by the kind of service alone."""
     responsible_individual: str | None = None
     """Name of the responsible individual, shown on the inspector bundle's cover."""
     language: str = "en-GB"

@@ -170,6 +170,11 @@ class Handbook:
     def area_name(self, area: str) -> str:
         return self.config.areas.get(area, area)
 
+    @cached_property
+    def not_applicable(self) -> dict[str, str]:
+        """Catalogue clause id -> why it cannot apply to this service; these are not gaps in coverage."""
+        return self.catalogue.not_applicable(self.config.service_type, self.config.not_applicable)
+
 
 def load_handbook(root: Path) -> Handbook:
     """Load every document under ``root``; problems become ``load_findings``, never exceptions."""

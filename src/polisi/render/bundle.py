@@ -370,12 +370,14 @@ def _matrix(handbook: Handbook, docs: Iterable[Document], href: Callable[[str], 
 
 
 def _uncovered(handbook: Handbook, docs: Iterable[Document], as_of: date) -> list[Clause]:
-    """Clauses in force on ``as_of`` that no bundled document cites (whole-instrument ids left out)."""
+    """Clauses in force on ``as_of`` that no bundled document cites: the gaps. Whole-instrument ids and
+    provisions that cannot apply to this service are left out, so real gaps are not buried."""
     cited = {c for d in docs for _, c in d.citations}
+    not_applicable = handbook.not_applicable
     return sorted(
         (c for c in handbook.catalogue.clauses.values()
          if c.locator and c.id not in cited and c.instrument.id not in cited
-         and not c.instrument.superseded_at(as_of)),
+         and c.id not in not_applicable and not c.instrument.superseded_at(as_of)),
         key=lambda c: _clause_order(c.id),
     )
 
