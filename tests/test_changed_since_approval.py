@@ -225,6 +225,8 @@ def test_the_build_pipeline_refuses_to_publish_text_changed_since_approval(tagge
 
     edit(tagged, "What staff do.", "Something else.")
     commit(tagged, "Change", "2026-03-02")
+    preview = load_checked(tagged, date(2026, 3, 3))  # the single-output commands build previews
+    assert [(f.code, f.severity.value) for f in preview.report] == [("CHANGED_SINCE_APPROVAL", "warning")]
     with pytest.raises(CheckFailed) as failed:
         load_checked(tagged, date(2026, 3, 3), history=load_history(tagged))
     assert [f.code for f in failed.value.report.errors] == ["CHANGED_SINCE_APPROVAL"]
