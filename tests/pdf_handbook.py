@@ -45,6 +45,8 @@ def make_handbook(root: Path) -> Path:
     """The golden-case base handbook plus a draft procedure, committed twice on fixed dates."""
     shutil.copytree(BASE, root)
     (root / ".gitignore").write_text("build/\n", encoding="utf-8")
+    with (root / "polisi.yml").open("a", encoding="utf-8") as config:
+        config.write("service_type: residential_family_centre\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "First approved handbook", date="2026-03-02T09:00:00+00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -19,6 +20,8 @@ from polisi.history.git import load_history
 from polisi.render.bundle import build_bundle, bundle_plan, render_bundle
 from polisi.render.pdf import PdfJob, render_pdf
 from polisi.render.pdf_merge import LINK_PREFIX, MergeFailed, MergePart, merge_parts
+from polisi.signing.identity import demo_folder
+from polisi.signing.manifest import embed_manifest
 from polisi.signing.signer import signer_for
 
 from .pdf_handbook import AS_OF, git, pdftotext, run, squash
@@ -110,8 +113,16 @@ def test_legal_basis_matrix_and_uncovered_clauses(built: Path) -> None:
     matrix = text[text.index("Legal-basis matrix\n"):text.index("Clauses no document covers")]
     row = next(line for line in matrix.splitlines() if "SPRI-2017:reg-27 " in line)
     assert "Safeguarding policies and procedures" in row and re.search(r"POL-SAF-01,\s+PRO-SAF-01", matrix)
-    uncovered = text[text.index("Clauses no document covers"):text.index("Review status and approval record\n")]
+    uncovered = text[text.index("Clauses no document covers"):text.index("Not applicable to this service")]
     assert "SPRI-2017:reg-64" in uncovered and "SPRI-2017:reg-27 " not in uncovered
+    assert "SPRI-2017:reg-41" not in uncovered and "SPRI-2017:reg-44 " in uncovered
+    not_applicable = squash(text[text.index("Not applicable to this service"):
+                                 text.index("Review status and approval record\n")])
+    for expected in ("SPRI-2017:reg-41", "Delineation of travel time and care time",
+                     "Applies only to domiciliary support services", "SPRI-2017:sch-3-pt-4",
+                     "Applies only to care home services"):
+        assert squash(expected) in not_applicable, expected
+    assert squash("SPRI-2017:reg-44 ") not in not_applicable  # it names residential family centres
 
 
 def test_review_status_lists_every_document_with_its_approval(built: Path) -> None:
@@ -131,17 +142,28 @@ def test_change_log_since_a_date(since_bundle: Path) -> None:
 
 def test_bundle_is_byte_identical_before_signing(built: Path) -> None:
     handbook, history = load_handbook(built), load_history(built)
-    plan = bundle_plan(handbook, history, date.fromisoformat(AS_OF))
+    plan = bundle_plan(handbook, history, date.fromisoformat(AS_OF), demonstration=True)
     fresh, _ = render_bundle(plan, lambda parts: [render_pdf(p.job) for p in parts])  # every part laid out afresh
-    assert bundle(built).read_bytes().startswith(fresh)
+    manifest = (built / "build" / "bundle" / "manifest.json").read_bytes()
+    assert bundle(built).read_bytes().startswith(embed_manifest(fresh, manifest, plan.modified))
 
 
-def test_manifest_lists_every_output_with_its_sha256_and_commit(built: Path) -> None:
-    manifest = json.loads((built / "build" / "bundle" / "manifest.json").read_text(encoding="utf-8"))
+def test_signed_manifest_lists_every_pdf_and_word_copy_with_its_sha256_and_commit(built: Path) -> None:
+    beside = (built / "build" / "bundle" / "manifest.json").read_bytes()
+    with pikepdf.open(bundle(built)) as pdf:
+        spec = pdf.attachments["manifest.json"]
+        assert spec.get_file().read_bytes() == beside  # the signed copy is the one beside it
+        assert str(spec.obj.AFRelationship) == "/Data"
+    manifest = json.loads(beside)
     assert manifest["commit"] == load_history(built).head
+    assert manifest["covers"] == ["pdf", "docx"]
     names = [f["path"] for f in manifest["files"]]
-    assert names == ["bundle/inspector-bundle.pdf", "pdf/POL-SAF-01.pdf", "pdf/PRO-SAF-01.pdf",
-                     "pdf/PRO-SAF-02.pdf", "pdf/SOP-01.pdf"]
+    assert names == ["pdf/POL-SAF-01.pdf", "pdf/PRO-SAF-01.pdf", "pdf/PRO-SAF-02.pdf", "pdf/SOP-01.pdf",
+                     "docx/POL-SAF-01.docx", "docx/PRO-SAF-01.docx", "docx/SOP-01.docx"]
+    for entry in manifest["files"]:
+        path = built / "build" / entry["path"]
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert entry["bytes"] == path.stat().st_size
 
 
 def test_verify_accepts_every_signed_output(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,7 +179,7 @@ def test_verify_accepts_every_signed_output(built: Path, capsys: pytest.CaptureF
 def test_pdfsig_independently_validates_the_signatures(built: Path) -> None:
     if shutil.which("pdfsig") is None:
         pytest.skip("poppler's pdfsig is not installed")
-    ca = built / "build" / "signing" / "ca.pem"
+    ca = demo_folder("Example Care Ltd") / "ca.pem"
     for path in (bundle(built), built / "build" / "pdf" / "POL-SAF-01.pdf"):
         out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False).stdout
         assert "Signature Validation: Signature is Valid." in out
@@ -169,7 +191,7 @@ def test_pdfsig_independently_validates_the_signatures(built: Path) -> None:
 def test_tampered_copies_fail(built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     copy = tmp_path / "build"
     shutil.copytree(built / "build", copy)
-    ca = str(copy / "signing" / "ca.pem")
+    ca = str(demo_folder("Example Care Ltd") / "ca.pem")
     policy = copy / "pdf" / "POL-SAF-01.pdf"
     data = bytearray(policy.read_bytes())
     index = data.index(b"/Type /Catalog") if b"/Type /Catalog" in data else len(data) // 3
@@ -181,7 +203,7 @@ def test_tampered_copies_fail(built: Path, tmp_path: Path, capsys: pytest.Captur
     # the bundle itself is intact, but its manifest no longer matches the edited policy PDF
     assert run("verify", "--trust-root", ca, str(copy / "bundle" / "inspector-bundle.pdf")) == 1
     out = capsys.readouterr().out
-    assert "FAILED" in out and "pdf/POL-SAF-01.pdf does not match its SHA-256" in out
+    assert "FAILED" in out and "pdf/POL-SAF-01.pdf does not match the manifest signed into the bundle" in out
 
 
 def _dest_pages(pdf: pikepdf.Pdf) -> dict[str, int]:

@@ -191,8 +191,10 @@ def test_a_failing_handbook_publishes_nothing_and_keeps_the_old_copies(handbook:
     assert sorted((p.name, p.read_bytes()) for p in out.iterdir()) == before
 
 
-def test_build_all_ends_with_the_word_copies(handbook: Path) -> None:
+def test_build_all_makes_the_word_copies_before_the_bundle_that_signs_their_hashes(handbook: Path) -> None:
     result = polisi("build", "all", handbook, "--as-of", AS_OF)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == f"{handbook / 'build' / 'docx'}: Word copies of 3 documents"
+    lines = result.stdout.strip().splitlines()
+    assert lines[-3] == f"{handbook / 'build' / 'docx'}: Word copies of 3 documents"
+    assert "inspector bundle" in lines[-2] and "staff site" in lines[-1]
     assert (handbook / "build" / "docx" / "SOP-01.docx").is_file()

@@ -88,8 +88,8 @@ def test_same_commit_gives_byte_identical_pdfs_before_signing(built: Path) -> No
     """The signed file's first revision is the unsigned PDF: a fresh render must equal it byte for byte."""
     handbook, history = load_handbook(built), load_history(built)
     for doc_id in ("POL-SAF-01", "PRO-SAF-02"):
-        fresh = render_pdf(document_job(handbook, handbook.get(doc_id), history))
-        assert fresh == render_pdf(document_job(handbook, handbook.get(doc_id), history))
+        fresh = render_pdf(document_job(handbook, handbook.get(doc_id), history, demonstration=True))
+        assert fresh == render_pdf(document_job(handbook, handbook.get(doc_id), history, demonstration=True))
         assert pdf(built, doc_id).read_bytes().startswith(fresh)
 
 
@@ -114,21 +114,21 @@ def test_unchanged_documents_are_not_rendered_again(built: Path, tmp_path: Path,
         "POL-SAF-01.pdf", "PRO-SAF-01.pdf", "PRO-SAF-02.pdf", "SOP-01.pdf"]
 
 
-def test_network_resource_fails_that_document_with_one_line(built: Path, tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_network_resource_is_refused_by_the_check_before_rendering(built: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "handbook"
     shutil.copytree(built, root)
     before = pdf(root, "SOP-01").read_bytes()
     sop = root / "statement_of_purpose" / "SOP-01.md"
+    lines_before = len(sop.read_text(encoding="utf-8").splitlines())
     sop.write_text(sop.read_text(encoding="utf-8") + "\n![logo](https://example.org/logo.png)\n", encoding="utf-8")
     capsys.readouterr()
     assert run("build", "pdf", str(root), "--as-of", AS_OF) == 1
     err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if "PDF_RENDER" in line]
-    assert len(lines) == 1
-    expected = r"statement_of_purpose/SOP-01\.md:1:1: error: PDF_RENDER .*https://example\.org/logo\.png"
-    assert re.match(expected, lines[0])
-    assert "disallowed protocol" in lines[0]
+    lines = [line for line in err.splitlines() if "WEB_RESOURCE" in line]
+    assert lines == [f"statement_of_purpose/SOP-01.md:{lines_before + 2}:9: error: WEB_RESOURCE "
+                     "https://example.org/logo.png would be loaded from the web when the document is built or "
+                     "viewed; save it in the handbook and refer to it relatively"]
     assert "Traceback" not in err
     assert pdf(root, "SOP-01").read_bytes() == before  # the previous output is left in place
 

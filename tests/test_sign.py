@@ -25,7 +25,13 @@ from pypdf import PdfWriter
 
 from polisi.errors import PolisiError
 from polisi.handbook.config import SigningSettings
-from polisi.signing.identity import SigningIdentity, ensure_demo_identity, load_identity, trust_roots_for
+from polisi.signing.identity import (
+    SigningIdentity,
+    demo_folder,
+    ensure_demo_identity,
+    load_identity,
+    trust_roots_for,
+)
 from polisi.signing.sign import SIGNATURE_FIELD, Verdict, sign_pdf, verify_pdf
 
 ORG = "Gofal Enghraifft Cyf"
@@ -48,10 +54,10 @@ def unsigned_pdf() -> bytes:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build folder holding a demonstration identity (made once per session)."""
-    build = tmp_path_factory.mktemp("handbook") / "build"
-    ensure_demo_identity(build, ORG)
-    return build
+    """A folder holding a demonstration identity (made once per session)."""
+    folder = tmp_path_factory.mktemp("keys") / "demonstration"
+    ensure_demo_identity(folder, ORG)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +67,7 @@ def demo_identity(demo_build: Path) -> SigningIdentity:
 
 @pytest.fixture(scope="session")
 def demo_ca(demo_build: Path) -> Path:
-    return demo_build / "signing" / "ca.pem"
+    return demo_build / "ca.pem"
 
 
 @pytest.fixture(scope="session")
@@ -83,9 +89,9 @@ def signed_pdf(
 @pytest.fixture(scope="session")
 def other_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The CA of a different (demonstration) organisation: must not be trusted for ours."""
-    build = tmp_path_factory.mktemp("other") / "build"
-    ensure_demo_identity(build, "Another Provider Ltd")
-    return build / "signing" / "ca.pem"
+    folder = tmp_path_factory.mktemp("other") / "demonstration"
+    ensure_demo_identity(folder, "Another Provider Ltd")
+    return folder / "ca.pem"
 
 
 def copy_with(tmp_path: Path, data: bytes, name: str = "copy.pdf") -> Path:
@@ -107,18 +113,18 @@ def run_pdfsig(path: Path) -> str:
 
 
 def test_demo_identity_is_created_once_and_reused(tmp_path: Path) -> None:
-    build = tmp_path / "build"
-    first = ensure_demo_identity(build, ORG)
+    keys = tmp_path / "keys"
+    first = ensure_demo_identity(keys / "demonstration", ORG)
     p12_bytes = first.pkcs12.read_bytes()
-    ca_bytes = (build / "signing" / "ca.pem").read_bytes()
+    ca_bytes = (keys / "demonstration" / "ca.pem").read_bytes()
 
-    second = ensure_demo_identity(build, ORG)
+    second = ensure_demo_identity(keys / "demonstration", ORG)
 
     assert second.pkcs12 == first.pkcs12
     assert second.pkcs12.read_bytes() == p12_bytes
-    assert (build / "signing" / "ca.pem").read_bytes() == ca_bytes
+    assert (keys / "demonstration" / "ca.pem").read_bytes() == ca_bytes
     assert second.passphrase == first.passphrase
-    assert [p.name for p in build.iterdir()] == ["signing"]  # no staging folders left behind
+    assert [p.name for p in keys.iterdir()] == ["demonstration"]  # no staging folders left behind
 
 
 def test_demo_identity_says_demonstration_everywhere(demo_build: Path, demo_identity) -> None:
@@ -127,28 +133,28 @@ def test_demo_identity_says_demonstration_everywhere(demo_build: Path, demo_iden
     assert demo_identity.demonstration
     assert "DEMONSTRATION" in demo_identity.subject
     assert ORG in demo_identity.subject
-    ca = x509.load_pem_x509_certificate((demo_build / "signing" / "ca.pem").read_bytes())
+    ca = x509.load_pem_x509_certificate((demo_build / "ca.pem").read_bytes())
     assert "DEMONSTRATION" in ca.subject.rfc4514_string()
     assert demo_identity.passphrase.decode() not in repr(demo_identity)
 
 
 def test_demo_secrets_are_private(demo_build: Path) -> None:
-    folder = demo_build / "signing"
+    folder = demo_build
     for name in ("demo-signing.p12", "demo-signing.passphrase"):
         assert (folder / name).stat().st_mode & 0o077 == 0, name
 
 
 def test_long_organisation_name_still_fits_a_certificate(tmp_path: Path) -> None:
     name = "The Very Long Registered Name of a Domiciliary Care Provider in Gwynedd Limited"
-    identity = ensure_demo_identity(tmp_path / "build", name)
+    identity = ensure_demo_identity(tmp_path / "demonstration", name)
     assert identity.subject.endswith("(DEMONSTRATION signing)")
     assert len(identity.subject) <= 64
 
 
 def test_incomplete_demo_folder_is_a_clear_error(tmp_path: Path) -> None:
-    (tmp_path / "build" / "signing").mkdir(parents=True)
+    (tmp_path / "demonstration").mkdir(parents=True)
     with pytest.raises(PolisiError, match="incomplete.*delete it"):
-        ensure_demo_identity(tmp_path / "build", ORG)
+        ensure_demo_identity(tmp_path / "demonstration", ORG)
 
 
 # --------------------------------------------------------------------------- a good signature
@@ -308,13 +314,13 @@ def handbook(tmp_path: Path, demo_build: Path) -> Path:
     """A handbook with the organisation's own PKCS#12 file and CA certificate in certs/."""
     root = tmp_path / "handbook"
     (root / "certs").mkdir(parents=True)
-    shutil.copy(demo_build / "signing" / "demo-signing.p12", root / "certs" / "org.p12")
-    shutil.copy(demo_build / "signing" / "ca.pem", root / "certs" / "org-ca.pem")
+    shutil.copy(demo_build / "demo-signing.p12", root / "certs" / "org.p12")
+    shutil.copy(demo_build / "ca.pem", root / "certs" / "org-ca.pem")
     return root
 
 
 def demo_passphrase(demo_build: Path) -> str:
-    return (demo_build / "signing" / "demo-signing.passphrase").read_text().strip()
+    return (demo_build / "demo-signing.passphrase").read_text().strip()
 
 
 def test_configured_pkcs12_with_passphrase_from_environment(
@@ -334,9 +340,8 @@ def test_configured_pkcs12_with_passphrase_from_environment(
 
     assert identity.pkcs12 == handbook / "certs" / "org.p12"
     assert not identity.demonstration
-    assert not (build / "signing").exists()  # no demonstration CA when one is configured
-    roots = trust_roots_for(handbook, settings, build)
-    assert roots == [handbook / "certs" / "org-ca.pem"]
+    roots = trust_roots_for(handbook, settings, build, ORG)
+    assert roots == [handbook / "certs" / "org-ca.pem"]  # the demonstration CA is not trusted as well
     assert verify_pdf(out, roots).ok
 
 
@@ -389,13 +394,15 @@ def test_no_configured_certificate_uses_the_demo_identity(tmp_path: Path) -> Non
     build = tmp_path / "build"
     identity = load_identity(tmp_path, SigningSettings(), build, ORG)
     assert identity.demonstration
-    assert trust_roots_for(tmp_path, SigningSettings(), build) == [build / "signing" / "ca.pem"]
+    assert identity.pkcs12.parent == demo_folder(ORG) and not demo_folder(ORG).is_relative_to(tmp_path)
+    assert trust_roots_for(tmp_path, SigningSettings(), build, ORG) == [demo_folder(ORG) / "ca.pem"]
+    assert not build.exists()  # nothing secret, and nothing at all, beside the outputs
 
 
 def test_missing_configured_trust_root_is_an_error(tmp_path: Path) -> None:
     settings = SigningSettings(trust_roots=["certs/nope.pem"])
     with pytest.raises(PolisiError, match="nope.pem"):
-        trust_roots_for(tmp_path, settings, tmp_path / "build")
+        trust_roots_for(tmp_path, settings, tmp_path / "build", ORG)
 
 
 # --------------------------------------------------------------------------- PAdES B-T
@@ -527,5 +534,5 @@ def test_importing_polisi_sign_does_not_import_pyhanko() -> None:
 
 
 def test_an_ordinary_organisation_name_is_kept_whole(tmp_path: Path) -> None:
-    identity = ensure_demo_identity(tmp_path / "build", "Partnerships for Progress")
+    identity = ensure_demo_identity(tmp_path / "demonstration", "Partnerships for Progress")
     assert identity.subject == "Partnerships for Progress (DEMONSTRATION signing)"

@@ -139,7 +139,7 @@ def test_imported_markdown_renders_nested_lists_table_footnote_and_picture(handb
     html = render_markdown(doc.body)
     assert '<ol type="1">\n<li>Check the chart<ol type="1">\n<li>Check the <strong>name</strong></li>' in html
     assert "<li>Check the <em>dose</em>" in html and "<ul>\n<li>at the right time</li>" in html
-    assert "</ol>\n<!-- -->\n\n<ul>\n<li>Record it<ul>\n<li>in the MAR chart</li>" in html
+    assert "</ol>\n\n\n<ul>\n<li>Record it<ul>\n<li>in the MAR chart</li>" in html  # two lists, not one
     assert "<td>Gives the <strong>dose</strong></td>" in html
     assert 'class="footnote"' in html and "As prescribed by the GP." in html
     assert '<img alt="Red warning box" src="media/PRO-MED-01/' in html

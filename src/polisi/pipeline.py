@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
-    """Check, then publish every output: signed PDFs, the inspector bundle, the site (which
-    links the PDFs and bundle), and the Word copies. ``say`` receives one line per stage."""
+    """Check, then publish every output: signed PDFs, the Word copies, the inspector bundle (whose
+    signed manifest lists both), and the site (which links the PDFs and bundle). ``say`` receives
+    one line per stage."""
     from polisi.history.git import load_history
     from polisi.signing.signer import signer_for
 
@@ -33,9 +34,9 @@ def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
     say(format_report(checked.report, "text"))
     signer = signer_for(checked.handbook)
     say(publish_pdfs(checked, history, signer))
+    say(publish_word(checked))
     say(publish_bundle(checked, history, signer, as_of))
     say(publish_site(checked, history, as_of))
-    say(publish_word(checked))
     return checked
 
 
@@ -71,6 +72,20 @@ def publish_word(checked: Checked, ids: Sequence[str] = ()) -> str:
     written = build_docx(checked, tuple(ids))
     folder = checked.handbook.build_dir / OUTPUT_FOLDER
     return f"{shown(folder)}: Word copies of {len(written)} document{'s' * (len(written) != 1)}"
+
+
+def stale_bundle_note(checked: Checked) -> str | None:
+    """After a single-output build: a note when the inspector bundle's signed manifest no longer
+    matches the PDFs and Word copies beside it (``polisi verify`` would fail the bundle)."""
+    from polisi.signing.manifest import BUNDLE_FILE, check_manifest, embedded_manifest
+
+    build = checked.handbook.build_dir
+    bundle = build / "bundle" / BUNDLE_FILE
+    signed = embedded_manifest(bundle) if bundle.is_file() else None
+    if signed is None or not check_manifest(signed, build):
+        return None
+    return (f"polisi: note: {shown(bundle)} no longer matches the files beside it (its signed manifest is "
+            "out of date); run 'polisi build bundle' or 'polisi build all' before handing it to an inspector")
 
 
 def shown(path: Path) -> str:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from polisi.check.applicability import applicability
 from polisi.check.approval_record import approval_record
+from polisi.check.containment import containment
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, links, resolve
@@ -255,4 +256,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable)
+                           not_applicable, containment)

@@ -18,7 +18,7 @@ from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
 from polisi.cli.lead import COMMANDS as LEAD_COMMANDS
 from polisi.cli.options import DATE, as_of_option, path_argument
 from polisi.cli.options import today as _today
-from polisi.errors import PolisiError, UsageError, one_line
+from polisi.errors import INTERNAL_ERROR, PolisiError, UsageError, one_line
 from polisi.output import FORMATS, format_report
 
 
@@ -75,9 +75,9 @@ def build_group() -> None:
 def build_all(path: Path, as_of: date | None) -> None:
     """Check the handbook and build every output into the build folder.
 
-    In order: signed PDFs, the inspector bundle, the staff site (which links
-    them) and Word copies. Nothing is built when the check finds errors,
-    including text changed since its approval.
+    In order: signed PDFs, Word copies, the inspector bundle (whose signed
+    manifest lists both) and the staff site (which links them). Nothing is
+    built when the check finds errors, including text changed since its approval.
     """
     from polisi.pipeline import build_all as build_everything
 
@@ -94,11 +94,13 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
     PATH may be left out: 'polisi build docx POL-SAF-01' exports from the current folder.
     """
     from polisi.check.gate import load_checked
-    from polisi.pipeline import publish_word
+    from polisi.pipeline import publish_word, stale_bundle_note
 
     if not path.is_dir() and not path.exists():
         path, ids = Path("."), (str(path), *ids)
-    click.echo(publish_word(load_checked(path, _today(as_of)), ids))
+    checked = load_checked(path, _today(as_of))
+    click.echo(publish_word(checked, ids))
+    _note(stale_bundle_note(checked))
 
 
 @cli.command("import")
@@ -184,12 +186,18 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     """
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
-    from polisi.pipeline import publish_pdfs
+    from polisi.pipeline import publish_pdfs, stale_bundle_note
     from polisi.signing.signer import signer_for
 
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
     checked = load_checked(path, _today(as_of))
     click.echo(publish_pdfs(checked, load_history(checked.handbook.root), signer_for(checked.handbook), ids))
+    _note(stale_bundle_note(checked))
+
+
+def _note(line: str | None) -> None:
+    if line:
+        click.echo(line, err=True)
 
 
 @build_group.command("bundle")
@@ -213,7 +221,7 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> 
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--handbook", "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True,
-              help="Handbook whose polisi.yml names the trust roots (its build/signing holds the demonstration CA).")
+              help="Handbook whose polisi.yml names the trust roots or fingerprints (else the demonstration CA).")
 @click.option("--trust-root", "trust_root", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Trust this CA certificate (PEM or DER) instead of the handbook's; repeatable.")
 def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, ...]) -> None:
@@ -226,15 +234,17 @@ def verify_command(files: tuple[Path, ...], root: Path, trust_root: tuple[Path, 
     from polisi.signing.identity import trust_roots_for
     from polisi.signing.verify import verify_files
 
+    pins: list[str] = []
     if trust_root:
         roots = list(trust_root)
     else:
         config = load_config(root)
-        roots = trust_roots_for(root, config.signing, root / config.build_dir)
-    if not roots:
-        raise UsageError("no trust root: configure signing.trust_roots, build once for the demonstration CA, "
-                         "or pass --trust-root")
-    checks = verify_files(list(files), roots)
+        roots = trust_roots_for(root, config.signing, root / config.build_dir, config.organisation)
+        pins = list(config.signing.fingerprints)
+    if not roots and not pins:
+        raise UsageError("no trust root: configure signing.trust_roots or signing.fingerprints in polisi.yml, "
+                         "build once for the demonstration CA, or pass --trust-root")
+    checks = verify_files(list(files), roots, pins)
     for check in checks:
         click.echo(check.line)
     sys.exit(0 if all(c.ok for c in checks) else 1)
@@ -259,10 +269,10 @@ def main(argv: list[str] | None = None) -> None:
         if report is not None:
             click.echo(format_report(report, "text"), err=True)
         click.echo(f"polisi: error: {exc}", err=True)
-        sys.exit(2 if isinstance(exc, UsageError) else 1)
+        sys.exit(exc.exit_status)
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback without --debug
         if debug:
             traceback.print_exc()
         click.echo(f"polisi: internal error: {one_line(exc)} (run with --debug for details)", err=True)
-        sys.exit(1)
+        sys.exit(INTERNAL_ERROR)
 

@@ -8,8 +8,9 @@ its own catalogue additions live, and how its documents are signed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from polisi.errors import PolisiError
 from polisi.handbook.catalogue import ServiceType
@@ -27,10 +28,15 @@ class ReviewSettings(_Section):
     """A review falling due within this many days of the as-of date is a warning."""
 
 
+FINGERPRINT_PATTERN = r"^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$"
+"""A SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs (as openssl prints it)."""
+
+
 class SigningSettings(_Section):
     pkcs12: str | None = None
-    """Path (relative to the handbook) of the organisation's PKCS#12 signing file. Without it, a
-    demonstration certificate authority is created under the build folder."""
+    """Path (absolute, ``~/...`` or relative to the handbook; never inside the build folder) of the
+    organisation's PKCS#12 signing file. Without it, a demonstration certificate authority is
+    created in a per-user folder."""
     passphrase_env: str = "POLISI_SIGNING_PASSPHRASE"
     """Environment variable holding the PKCS#12 passphrase."""
     passphrase_file: str | None = None
@@ -38,7 +44,10 @@ class SigningSettings(_Section):
     timestamp_url: str | None = None
     """RFC 3161 timestamp server; when set, signatures are PAdES B-T instead of B-B."""
     trust_roots: list[str] = []
-    """PEM or DER certificates that ``polisi verify`` trusts (besides the demonstration CA)."""
+    """PEM or DER certificates, committed with the handbook, that ``polisi verify`` trusts."""
+    fingerprints: list[Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]] = []
+    """SHA-256 fingerprints of the certificates ``polisi verify`` trusts (the organisation's signing
+    certificate or its CA), so the trust anchor is committed in ``polisi.yml`` itself."""
 
 
 class NewDocumentSettings(_Section):
@@ -94,7 +103,9 @@ class Config(_Section):
 
 
 class ConfigError(PolisiError):
-    """The configuration file is broken; the message is a ``path:line:col`` line."""
+    """The configuration file is broken; the message is a ``path:line:col`` line (exit status 2)."""
+
+    exit_status = 2
 
 
 def load_config(root: Path) -> Config:

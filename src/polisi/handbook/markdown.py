@@ -15,6 +15,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from polisi.handbook.sanitise import sanitise_html
+
 EXTENSIONS: tuple[str, ...] = (
     "abbr",
     "admonition",
@@ -64,16 +66,19 @@ class _RewriteExtension(Extension):
 
 
 def render_markdown(
-    text: str, rewrite_links: LinkRewriter | None = None, rewrite_images: LinkRewriter | None = None
+    text: str, rewrite_links: LinkRewriter | None = None, rewrite_images: LinkRewriter | None = None,
+    *, sanitise: bool = True,
 ) -> str:
     """Render a document body to an HTML fragment.
 
     ``rewrite_links`` lets each output point handbook links where they belong
     (a page of the site, a page of the bundle, a PDF file); ``rewrite_images``
-    does the same for image sources (the PDFs embed them).
+    does the same for image sources (the PDFs embed them). The HTML is sanitised
+    (:mod:`polisi.handbook.sanitise`); only the checks ask for it raw, to report what would go.
     """
     extensions: list[str | Extension] = list(EXTENSIONS)
     if rewrite_links is not None or rewrite_images is not None:
         extensions.append(_RewriteExtension(rewrite_links, rewrite_images))
     md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
-    return md.convert(text)
+    html = md.convert(text)
+    return sanitise_html(html) if sanitise else html

@@ -3,8 +3,9 @@
 Cover, contents with page numbers, the Statement of Purpose, the legal-basis
 matrix, every document's review status and approval record, optionally a
 change log, then every approved policy (each followed by its procedures).
-Handbook links become links inside the bundle. Beside it, ``manifest.json``
-records the SHA-256 of every output file and the commit they were built from.
+Handbook links become links inside the bundle. The manifest (the SHA-256 of every
+per-document PDF and Word copy, and the commit) is embedded before signing, so the
+bundle's signature covers it; ``manifest.json`` beside it is the same text.
 
 The bundle is laid out in parts (:class:`Part`), each cached by content hash,
 so that an edit re-lays out only what it touched: one layout of everything
@@ -33,10 +34,9 @@ from polisi.publish import replace_folder
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
-from polisi.signing.manifest import MANIFEST, sha256_of, write_manifest
+from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
 from polisi.signing.signer import Signer
 
-BUNDLE_FILE = "inspector-bundle.pdf"
 CACHE_FILE = "bundle.json"
 PARTS_FOLDER = "bundle-parts"
 
@@ -156,8 +156,12 @@ DOCUMENTS_TITLE = "Policies and procedures in force"
 DOCUMENTS_ANCHOR = "documents"
 
 
-def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date | None = None) -> BundlePlan:
-    """The bundle's parts and metadata; the same commit and dates always give the same plan."""
+def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date | None = None, *,
+                demonstration: bool = False) -> BundlePlan:
+    """The bundle's parts and metadata; the same commit and dates always give the same plan.
+
+    ``demonstration`` marks every page as signed with the demonstration certificate.
+    """
     docs = bundled_documents(handbook)
     statement = handbook.statement if handbook.statement and handbook.statement.approved else None
     inside = {d.id for d in docs} | ({statement.id} if statement else set())
@@ -186,6 +190,7 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         as_of=long_date(as_of),
         commit=history.head or "not built from a git commit",
         dirty=dirty,
+        demonstration=demonstration,
     )
 
     def register(name: str, label: str, **data: object) -> Part:
@@ -211,7 +216,9 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     if statement:
         parts.append(Part("statement", "Statement of Purpose", "section", document_job(statement, "statement")))
     parts.append(register("legal-basis", "Legal-basis matrix", matrix=_matrix(handbook, included, href),
-                          uncovered=_uncovered(handbook, included, as_of)))
+                          uncovered=_uncovered(handbook, included, as_of),
+                          not_applicable=[(handbook.catalogue.clauses[clause_id], why)
+                                          for clause_id, why in handbook.not_applicable.items()]))
     parts.append(register("review-status", "Review status and approval record",
                           status=[_status(d, as_of, config.review.warning_days, href(d.id))
                                   for d in _all_in_order(handbook)]))
@@ -244,9 +251,11 @@ def build_bundle(
     cache_path = out / "cache" / CACHE_FILE
     cached = _load(cache_path)
     guess = cached.get("contents_pages")
-    unsigned, contents_pages = render_bundle(bundle_plan(handbook, history, as_of, since), parts.render,
-                                             guess if isinstance(guess, int) and guess > 0 else 2)
+    plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration)
+    unsigned, contents_pages = render_bundle(plan, parts.render, guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
+    manifest = manifest_bytes(published_files(out), history.head, as_of)
+    unsigned = embed_manifest(unsigned, manifest, plan.modified)  # the signature covers the manifest
     key = hashlib.sha256(unsigned).hexdigest() + signer.fingerprint
     previous = target / BUNDLE_FILE
     reuse = previous.is_file() and cached.get("key") == key and cached.get("sha256") == sha256_of(previous)
@@ -256,8 +265,7 @@ def build_bundle(
             pdf.write_bytes(previous.read_bytes())
         else:
             pdf.write_bytes(signer.sign(unsigned, f"Inspector bundle of {handbook.config.organisation}"))
-        files = [(f"bundle/{BUNDLE_FILE}", pdf)] + [(f"pdf/{p.name}", p) for p in sorted((out / "pdf").glob("*.pdf"))]
-        write_manifest(staging / MANIFEST, files, history.head, as_of)
+        (staging / MANIFEST).write_bytes(manifest)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     cache_path.write_text(json.dumps({"key": key, "sha256": sha256_of(previous), "contents_pages": contents_pages}),
                           encoding="utf-8")

@@ -27,6 +27,7 @@ from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.schema import CITATION_LABELS
 from polisi.publish import replace_folder
+from polisi.render.print_html import embed_images
 from polisi.word.pandoc import run_pandoc
 
 OUTPUT_FOLDER = "docx"
@@ -75,7 +76,7 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
             run_pandoc([
                 "-f", "html", "-t", "docx", f"--reference-doc={reference}", f"--lua-filter={lua}",
                 "--shift-heading-level-by=-1",  # sections are level 2 in Markdown, Heading 1 in Word
-                f"--metadata-file={meta_file}", f"--resource-path={(handbook.root / doc.path).parent}",
+                f"--metadata-file={meta_file}",
                 "-o", out, html_file,
             ])
 
@@ -109,7 +110,7 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
 
 def document_html(handbook: Handbook, doc: Document) -> str:
     """The document as pandoc reads it: front block, legal basis, then the body as rendered everywhere."""
-    body = render_markdown(doc.body, lambda href: _link_target(handbook, doc, href))
+    body = render_markdown(doc.body, lambda href: _link_target(handbook, doc, href), embed_images(handbook, doc))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(handbook.config.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title></head><body>\n"

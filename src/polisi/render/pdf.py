@@ -4,8 +4,10 @@ Every PDF polisi makes (each document, the inspector bundle) comes through
 :func:`render_pdf`: PDF/A-3a (tagged, so screen readers and text extraction
 follow the reading order), fonts from ``render/static/fonts`` embedded, the
 Markdown source attached as an associated file, dates from git rather than the
-clock, and nothing fetched except ``file:`` and ``data:`` URLs. A WeasyPrint
-error (an image it could not load, a blocked URL) fails that PDF.
+clock. WeasyPrint reads through :class:`ContainedFetcher` only: ``data:`` URIs
+(the pictures polisi embedded) and polisi's own styles and fonts, never another
+file and never the network. A WeasyPrint error (an image it could not load, a
+refused URL) fails that PDF.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from functools import cache
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from polisi.errors import BuildError, one_line
 
@@ -95,12 +99,37 @@ def _weasyprint_errors() -> Iterator[_Errors]:
         logger.removeHandler(handler)
 
 
+def contained_fetcher() -> Any:
+    """WeasyPrint's URL fetcher, narrowed to ``data:`` URIs and the files under ``render/static``.
+
+    Everything a document contributes reaches the HTML already embedded, so a
+    ``file:`` URL naming anything else (``/etc/passwd``, the signing key) or any
+    web address is refused, whatever the sanitiser let through.
+    """
+    from weasyprint import URLFetcher
+
+    static = static_dir().resolve()
+
+    class ContainedFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.partition(":")[0]
+            if scheme.lower() == "file":
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if path.is_relative_to(static) and path.is_file():
+                    return super().fetch(url, headers)
+            elif scheme.lower() == "data":
+                return super().fetch(url, headers)
+            raise ValueError(f"polisi reads no file or address from a document: {url[:80]}")
+
+    return ContainedFetcher(allowed_protocols=["file", "data"], allow_redirects=False)
+
+
 def render_pdf(job: PdfJob) -> bytes:
     """Lay out ``job.html`` as a PDF/A-3a; raise :class:`RenderFailed` on any WeasyPrint error."""
-    from weasyprint import CSS, HTML, Attachment, URLFetcher
+    from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = URLFetcher(allowed_protocols=["file", "data"])
+    fetcher = contained_fetcher()
     fonts = FontConfiguration()
     with _weasyprint_errors() as errors:
         try:

@@ -46,8 +46,9 @@ class PdfFailed(BuildError):
         self.report = report
 
 
-def document_job(handbook: Handbook, doc: Document, history: History) -> PdfJob:
-    """The HTML page and metadata for one document's PDF."""
+def document_job(handbook: Handbook, doc: Document, history: History, *, demonstration: bool = False) -> PdfJob:
+    """The HTML page and metadata for one document's PDF; ``demonstration`` marks every page as
+    signed with the demonstration certificate."""
     created, modified = pdf_dates(doc, history)
     config = handbook.config
     html = render_template(
@@ -58,6 +59,7 @@ def document_job(handbook: Handbook, doc: Document, history: History) -> PdfJob:
         lang=config.language,
         created=created.isoformat(),
         modified=modified.isoformat(),
+        demonstration=demonstration,
     )
     source = doc.source.text.encode("utf-8")
     return PdfJob(html, created, modified, ((f"{doc.id}.md", source, f"Markdown source of {doc.id}"),))
@@ -80,7 +82,8 @@ def build_pdfs(
     target = out / "pdf"
     cache_path = out / "cache" / CACHE_FILE
     cache = _load_cache(cache_path)
-    jobs = {doc.id: document_job(handbook, doc, history) for doc in docs}
+    demonstration = signer.identity.demonstration
+    jobs = {doc.id: document_job(handbook, doc, history, demonstration=demonstration) for doc in docs}
     keys = {i: _hash(job.key() + signer.fingerprint) for i, job in jobs.items()}
     stale = [doc for doc in docs if not _still_valid(target / f"{doc.id}.pdf", cache.get(doc.id), keys[doc.id])]
     tasks = [(jobs[d.id], signer, f"Approved text of {d.id} version {d.meta.version}") for d in stale]

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
-from urllib.parse import unquote
 
 import jinja2
 from markupsafe import Markup
 
+from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import is_external, resolve
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook, Kind
@@ -223,17 +224,19 @@ def render_template(name: str, **context: Any) -> str:
 def embed_images(handbook: Handbook, doc: Document) -> Callable[[str], str]:
     """Map a relative image source to a ``data:`` URI of the file beside the document.
 
-    Embedding keeps the PDF self-contained and lets the content-hash cache see an
-    edited picture; WeasyPrint itself is never allowed to read arbitrary files.
+    Embedding keeps the PDF and the Word copy self-contained and lets the content-hash
+    cache see an edited picture. Only a regular file of the handbook is read
+    (:func:`~polisi.handbook.contain.handbook_file`); a source it refuses becomes an empty
+    picture (``polisi check`` has said why), and an address is left for the sanitiser to judge.
     """
-    folder = (handbook.root / doc.path).parent
+    folder = posixpath.dirname(doc.path)
 
     def embed(src: str) -> str:
-        if ":" in src.split("/", 1)[0] or src.startswith("/"):
+        if is_external(src):
             return src
-        path = (folder / unquote(src)).resolve()
-        if not path.is_relative_to(handbook.root) or not path.is_file():
-            return src
+        path = handbook_file(handbook.root, handbook.config, posixpath.join(folder, src.split("#", 1)[0]))
+        if path is None:
+            return ""
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 

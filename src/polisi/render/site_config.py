@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from polisi.errors import BuildError
+from polisi.handbook import sanitise
 
 CONFIG_FILE = "mkdocs.yml"
 FORBIDDEN_PLUGINS = frozenset({"offline", "privacy"})
@@ -61,7 +62,11 @@ def derive_site_config(
     extra_css: list[str],
     extra_javascript: list[str],
 ) -> dict[str, Any]:
-    """``base`` with polisi's structure and offline settings applied on top."""
+    """``base`` with polisi's structure and offline settings applied on top.
+
+    The sanitiser (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension: it cleans
+    each document body the stage marked, so the site keeps exactly what the PDFs and Word copies keep.
+    """
     config = dict(base)
     theme = dict(config.get("theme") or {"name": "material"})
     theme["font"] = False
@@ -78,6 +83,8 @@ def derive_site_config(
         extra=extra,
         extra_css=[*config.get("extra_css", []), *extra_css],
         extra_javascript=[*config.get("extra_javascript", []), *extra_javascript],
+        markdown_extensions=[*(config.get("markdown_extensions") or []),
+                             {sanitise.__name__: {"nonce": sanitise.SITE_NONCE}}],
     )
     return config
 

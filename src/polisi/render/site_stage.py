@@ -13,12 +13,15 @@ import shutil
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
+from polisi.handbook.sanitise import SITE_NONCE, region_markers
 from polisi.render.site_config import NavEntry
 from polisi.render.site_plan import (
     ASSETS,
@@ -109,7 +112,8 @@ def _write(
 
 
 def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
-    """The body with links to unpublished documents redirected, and linked files copied."""
+    """The body with links to unpublished documents redirected, linked files copied, and markers
+    around it for the sanitiser MkDocs runs (:mod:`polisi.handbook.sanitise`)."""
     lines = doc.body.splitlines(keepends=True)
     for link in sorted(links(doc.body), key=lambda k: (k.line, -k.column)):
         if link.external or not link.target or link.target.startswith("#"):
@@ -117,7 +121,7 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         resolved = resolve(doc.path, link.target)[0]
         target = plan.handbook.by_path.get(resolved)
         if target is None:
-            _copy_linked_file(plan.handbook.root, resolved, docs)
+            _copy_linked_file(plan, resolved, docs)
             continue
         if target.id in plan.published_ids:
             continue
@@ -125,17 +129,21 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
-    return "".join(lines)
+    begin, end = region_markers(SITE_NONCE)
+    return f"{begin}\n\n{''.join(lines)}\n\n{end}"
 
 
-def _copy_linked_file(root: Path, resolved: str, docs: Path) -> None:
-    """Copy an image or attachment a body links to, at the same path; never from outside."""
-    if resolved.startswith("../") or resolved.endswith(".md"):
+def _copy_linked_file(plan: SitePlan, resolved: str, docs: Path) -> None:
+    """Copy an image or attachment a body links to, at the same path: only a regular file whose
+    real path is inside the handbook (:func:`~polisi.handbook.contain.handbook_file`)."""
+    if resolved.endswith(".md"):
         return
-    source = root / resolved
-    if source.is_file():
-        (docs / resolved).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, docs / resolved)
+    handbook = plan.handbook
+    source = handbook_file(handbook.root, handbook.config, resolved)
+    if source is not None:
+        target = docs / unquote(resolved)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def _copy_static(target: Path) -> None:

@@ -1,14 +1,18 @@
 """Who signs: the organisation's PKCS#12 identity, or a local demonstration one.
 
 A fresh checkout must build signed PDFs without anyone owning a certificate, so
-with no certificate configured polisi makes a demonstration CA under the build
-folder. Only ``cryptography`` is used here (imported inside the functions, so
-``import polisi`` stays fast); signing itself is in :mod:`polisi.signing.sign`.
+with no certificate configured polisi makes a demonstration CA in a per-user
+folder (:func:`keys_home`), never under the build folder: outputs are copied,
+served and handed to inspectors, so nothing beside them may be secret. A
+configured key or passphrase file inside the build folder is refused. Only
+``cryptography`` is used here (imported inside the functions, so ``import
+polisi`` stays fast); signing itself is in :mod:`polisi.signing.sign`.
 Failures to load an identity are "could not run" errors: one line each.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -23,14 +27,18 @@ from polisi.errors import PolisiError, one_line
 if TYPE_CHECKING:
     from polisi.handbook.config import SigningSettings
 
-DEMO_DIR = "signing"
-"""Folder under the build folder holding the demonstration identity."""
+KEYS_ENV = "POLISI_KEYS_DIR"
+"""Environment variable naming the per-user folder for demonstration identities."""
+LEGACY_DEMO_DIR = "signing"
+"""Where versions before 0.2 kept the demonstration identity: under the build folder."""
 DEMO_PKCS12 = "demo-signing.p12"
 DEMO_PASSPHRASE = "demo-signing.passphrase"
 DEMO_CA = "ca.pem"
 
 class SigningError(PolisiError):
-    """The signing identity cannot be loaded or a PDF cannot be signed."""
+    """The signing identity cannot be loaded or a PDF cannot be signed: the build could not run (2)."""
+
+    exit_status = 2
 
 
 @dataclass(frozen=True)
@@ -47,22 +55,35 @@ class SigningIdentity:
     """True for the locally generated demonstration identity (not for real use)."""
 
 
-def ensure_demo_identity(build_dir: Path, organisation: str) -> SigningIdentity:
-    """Create (once) and return a local demonstration CA and signing certificate.
+def keys_home() -> Path:
+    """The per-user folder for demonstration identities: ``$POLISI_KEYS_DIR``, else
+    ``$XDG_DATA_HOME/polisi/keys``, else ``~/.local/share/polisi/keys``."""
+    if os.environ.get(KEYS_ENV):
+        return Path(os.environ[KEYS_ENV]).expanduser()
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "polisi" / "keys"
+
+
+def demo_folder(organisation: str) -> Path:
+    """This organisation's demonstration identity, one per user and organisation name."""
+    digest = hashlib.sha256(" ".join(organisation.split()).encode()).hexdigest()[:16]
+    return keys_home() / f"demonstration-{digest}"
+
+
+def ensure_demo_identity(folder: Path, organisation: str) -> SigningIdentity:
+    """Create (once) and return a local demonstration CA and signing certificate in ``folder``.
 
     A fresh checkout must build signed PDFs without anyone owning a certificate,
-    so the build makes its own CA under ``build_dir/signing/``: the PKCS#12 file,
-    a random passphrase beside it and ``ca.pem`` for verification. Every name
-    says DEMONSTRATION so nobody mistakes the output for a real signature. The
+    so polisi makes its own CA: the PKCS#12 file, a random passphrase beside it
+    (both readable by their owner only) and ``ca.pem`` for verification. Every
+    name says DEMONSTRATION so nobody mistakes the output for a real signature. The
     CA key is not kept: this CA signs exactly one certificate. Later builds
-    reuse the folder, so earlier PDFs keep verifying against the same ``ca.pem``
-    (the organisation name is therefore only read when the folder is created).
+    reuse the folder, so earlier PDFs keep verifying against the same ``ca.pem``.
     """
-    folder = build_dir / DEMO_DIR
     files = [folder / DEMO_PKCS12, folder / DEMO_PASSPHRASE, folder / DEMO_CA]
     if not folder.exists():
-        build_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".signing-", dir=build_dir))
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staging = Path(tempfile.mkdtemp(prefix=".signing-", dir=folder.parent))
         try:
             _write_demo_identity(staging, organisation)
             # Atomic: a parallel build either wins the rename or reuses the winner's folder.
@@ -80,6 +101,13 @@ def ensure_demo_identity(build_dir: Path, organisation: str) -> SigningIdentity:
         )
     passphrase = files[1].read_text(encoding="ascii").strip().encode()
     return _open_pkcs12(files[0], passphrase, demonstration=True)
+
+
+def remove_legacy_demo_identity(build_dir: Path) -> None:
+    """Delete a demonstration key an older polisi left under the build folder (it must not be published)."""
+    legacy = build_dir / LEGACY_DEMO_DIR
+    if (legacy / DEMO_PKCS12).is_file() or (legacy / DEMO_PASSPHRASE).is_file():
+        shutil.rmtree(legacy, ignore_errors=True)
 
 
 def _write_demo_identity(folder: Path, organisation: str) -> None:
@@ -184,6 +212,17 @@ def _write_private(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def _outside_build(root: Path, build_dir: Path, entry: str, key: str) -> Path:
+    """``entry`` (relative to the handbook, absolute, or ``~/...``) as a path that is not in the build folder."""
+    path = (root / Path(entry).expanduser()).resolve()
+    if path.is_relative_to(build_dir.resolve()):
+        raise SigningError(
+            f"{key} {entry} is inside the build folder, which is published and copied; "
+            "keep keys and passphrases outside it (see README, 'Keeping the signing key')"
+        )
+    return path
+
+
 def load_identity(
     root: Path, settings: SigningSettings, build_dir: Path, organisation: str
 ) -> SigningIdentity:
@@ -194,14 +233,15 @@ def load_identity(
     itself, which is committed. The file is opened here, once, so that a wrong
     passphrase stops the build before any rendering work is done.
     """
+    remove_legacy_demo_identity(build_dir)
     if settings.pkcs12 is None:
-        return ensure_demo_identity(build_dir, organisation)
-    path = root / settings.pkcs12
+        return ensure_demo_identity(demo_folder(organisation), organisation)
+    path = _outside_build(root, build_dir, settings.pkcs12, "signing.pkcs12")
     if not path.is_file():
         raise SigningError(f"signing certificate {settings.pkcs12} not found (signing.pkcs12)")
     passphrase = os.environ.get(settings.passphrase_env)
     if passphrase is None and settings.passphrase_file:
-        pfile = root / settings.passphrase_file
+        pfile = _outside_build(root, build_dir, settings.passphrase_file, "signing.passphrase_file")
         try:
             passphrase = pfile.read_text(encoding="utf-8").rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as exc:
@@ -250,15 +290,17 @@ def _open_pkcs12(
     return SigningIdentity(path, passphrase, subject, demonstration)
 
 
-def trust_roots_for(root: Path, settings: SigningSettings, build_dir: Path) -> list[Path]:
-    """Certificates ``polisi verify`` trusts: the configured ones, then the demo CA if present."""
+def trust_roots_for(root: Path, settings: SigningSettings, build_dir: Path, organisation: str) -> list[Path]:
+    """Certificates ``polisi verify`` trusts: the configured ones (committed with the handbook, never
+    in the build folder, which anyone who can publish can change), then this user's demonstration CA
+    when the handbook has no certificate of its own."""
     roots: list[Path] = []
     for entry in settings.trust_roots:
-        path = root / entry
+        path = _outside_build(root, build_dir, entry, "signing.trust_roots")
         if not path.is_file():
             raise SigningError(f"trust root {entry} not found (signing.trust_roots)")
         roots.append(path)
-    demo = build_dir / DEMO_DIR / DEMO_CA
-    if demo.is_file():
+    demo = demo_folder(organisation) / DEMO_CA
+    if settings.pkcs12 is None and demo.is_file():
         roots.append(demo)
     return roots

@@ -19,6 +19,7 @@ a missing certificate, a wrong passphrase, an unreadable trust root.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -165,8 +166,25 @@ def _align_producer(writer: Any) -> None:
 
 
 
-def verify_pdf(path: Path, trust_roots: list[Path]) -> Verdict:
-    """Check every signature in ``path`` offline against ``trust_roots``.
+def fingerprint(text: str) -> str:
+    """A SHA-256 fingerprint as lower-case hex without separators (``AB:CD:...`` -> ``abcd...``)."""
+    return "".join(text.split()).replace(":", "").lower()
+
+
+def _pinned(sig: Any, pins: frozenset[str]) -> list[Any]:
+    """The certificates carried in the signature whose SHA-256 fingerprint is pinned: trusted like roots."""
+    import hashlib
+
+    certificates = sig.signed_data["certificates"] if pins else []
+    chosen = [c.chosen for c in certificates if c.name == "certificate"]
+    return [c for c in chosen if hashlib.sha256(c.dump()).hexdigest() in pins]
+
+
+def verify_pdf(path: Path, trust_roots: list[Path], pins: Sequence[str] = ()) -> Verdict:
+    """Check every signature in ``path`` offline against ``trust_roots`` and the pinned fingerprints.
+
+    A pin (``signing.fingerprints``) names the SHA-256 of a certificate the
+    organisation committed in its configuration: the signer's own, or its CA's.
 
     Never raises for a bad file: an unreadable file, a non-PDF, an unsigned
     PDF, a changed byte, a revision appended after signing and an untrusted
@@ -180,6 +198,7 @@ def verify_pdf(path: Path, trust_roots: list[Path]) -> Verdict:
 
     _quiet_library_logs()
     roots = _load_certificates(trust_roots)
+    pinned = frozenset(fingerprint(p) for p in pins)
 
     def failed(problem: str) -> Verdict:
         return Verdict(path, False, False, False, False, False, problems=(problem,))
@@ -204,7 +223,7 @@ def verify_pdf(path: Path, trust_roots: list[Path]) -> Verdict:
     signed_at: datetime | None = None
     for sig in signatures:
         label = f"signature {sig.field_name}: " if len(signatures) > 1 else ""
-        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        context = ValidationContext(trust_roots=roots + _pinned(sig, pinned), allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, context)
         except Exception as exc:

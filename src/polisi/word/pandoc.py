@@ -4,6 +4,12 @@ pandoc comes inside the ``pypandoc-binary`` wheel, so there is nothing to
 install from the system and nothing is ever downloaded (``download_pandoc`` is
 never called). pandoc is run as a subprocess with an explicit argument list so
 its own error message can be handed back to the user as one line.
+
+pandoc always runs with ``--sandbox``: it reads only the files named on its
+command line and fetches nothing, so an image path or URL inside a document
+(``/etc/passwd``, ``http://...``) never reaches a Word file. Its memory is capped
+through the Haskell runtime (``+RTS -M``) and its time by :data:`TIMEOUT_SECONDS`,
+so a hostile Word file cannot exhaust the machine.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from polisi.errors import BuildError
 
 TIMEOUT_SECONDS = 300
 """A Word document that takes pandoc longer than this is treated as broken."""
+MEMORY_LIMIT = "1500m"
+"""pandoc's heap limit; a policy of hundreds of pages converts in a small fraction of it."""
 
 
 class PandocError(BuildError):
@@ -38,7 +46,7 @@ def pandoc_path() -> str:
 
 def run_pandoc(args: Sequence[str | Path], *, cwd: Path | None = None, stdin: bytes | None = None) -> str:
     """Run pandoc with ``args`` and return what it wrote to standard output (UTF-8)."""
-    command = [pandoc_path(), *map(str, args)]
+    command = [pandoc_path(), "+RTS", f"-M{MEMORY_LIMIT}", "-RTS", "--sandbox", *map(str, args)]
     try:
         done = subprocess.run(
             command, cwd=cwd, input=stdin, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
@@ -49,5 +57,7 @@ def run_pandoc(args: Sequence[str | Path], *, cwd: Path | None = None, stdin: by
         raise PandocError(f"cannot run pandoc: {exc.strerror}") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if "Heap exhausted" in " ".join(message) or done.returncode == 251:
+            raise PandocError(f"pandoc needed more than {MEMORY_LIMIT}B of memory and was stopped")
         raise PandocError(f"pandoc failed: {message[0] if message else f'exit status {done.returncode}'}")
     return done.stdout.decode("utf-8")
