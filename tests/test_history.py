@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from polisi.edit.record_only import record_stated_approvals
 from polisi.history.git import approval_tag, load_history
 
-from .gitbook import commit, document, git, init, polisi, small_handbook, write
+from .gitbook import commit, document, git, git_env, init, polisi, small_handbook, write
 
 
 @pytest.fixture
@@ -134,3 +135,18 @@ def test_check_runs_in_every_repository_state(repo: Path, tmp_path: Path, state:
         "CHANGED_SINCE_APPROVAL cannot always name the commit that changed a text\n",
     }
     assert done.stderr == notes[state]
+
+
+def test_a_merge_that_settles_a_text_is_a_revision_with_that_text(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "side")
+    write(repo, "policies/POL-MIS-01.md", document("POL-MIS-01", "Missing persons", body="Side."))
+    commit(repo, "Side edit", "2026-03-01")
+    git(repo, "checkout", "-q", "main")
+    write(repo, "policies/POL-MIS-01.md", document("POL-MIS-01", "Missing persons", body="Main."))
+    commit(repo, "Main edit", "2026-03-02")
+    subprocess.run(["git", "merge", "-q", "side"], cwd=repo, env=git_env("2026-03-03"), capture_output=True)
+    write(repo, "policies/POL-MIS-01.md", document("POL-MIS-01", "Missing persons", body="Settled."))
+    commit(repo, "Merge side", "2026-03-03")
+    newest = load_history(repo).of("policies/POL-MIS-01.md")[0]
+    assert newest.message == "Merge side"
+    assert load_history(repo).blob_text(newest.blob).endswith("Settled.\n")

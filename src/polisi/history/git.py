@@ -2,7 +2,9 @@
 
 One ``git log`` pass over the whole handbook gives every file's revisions (with
 the file's blob id at each, so old texts can be read back without another log),
-so the cost does not grow with one git call per document. A handbook that is
+so the cost does not grow with one git call per document. A merge counts as a
+revision of what it changed against its first parent, so a text settled while
+merging (a resolved conflict) is in the record too. A handbook that is
 not a repository, has no commits or is a shallow clone still builds: the
 history then says why it is empty or partial instead of failing.
 
@@ -143,7 +145,7 @@ def load_history(root: Path) -> History:
                        prefix=prefix, repo=repo)
     shallow = (Path(repo.git_dir) / "shallow").exists()
     raw = repo.git.log(
-        f"--format={_RECORD}{_FORMAT}", "--raw", "--no-abbrev", "--no-renames", "--",
+        f"--format={_RECORD}{_FORMAT}", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--",
         root.resolve().as_posix(),
     )
     note = "shallow clone: older revisions are missing" if shallow else None
