@@ -49,10 +49,13 @@ def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequen
             f"{len(result.reused)} unchanged), {signer.description}")
 
 
-def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: date, since: date | None = None) -> str:
+def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: date, since: date | None = None,
+                   language: str | None = None) -> str:
     from polisi.render.bundle import build_bundle
+    from polisi.render.bundle_languages import bundle_languages
 
-    result = build_bundle(checked.handbook, history, as_of, since, signer=signer)
+    languages = bundle_languages(checked.handbook, language)
+    result = build_bundle(checked.handbook, history, as_of, since, signer=signer, languages=languages)
     laid_out = len(result.parts_rendered)
     state = f"rendered; {laid_out} part{'' if laid_out == 1 else 's'} laid out" if result.rendered else "unchanged"
     return f"{shown(result.path)}: inspector bundle ({state}), {signer.description}; manifest {shown(result.manifest)}"

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from polisi.check.applicability import applicability
 from polisi.check.approval_record import approval_record
 from polisi.check.containment import containment
+from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, links, resolve
@@ -55,6 +56,7 @@ def check(
     for rule in RULES:
         findings.extend(rule(handbook, options))
     findings.extend(approval_record(handbook, history))
+    findings.extend(translation_findings(handbook, history))
     return Report.of(findings, documents_checked=len(handbook.documents) + len(handbook.unreadable))
 
 

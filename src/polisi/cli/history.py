@@ -15,6 +15,7 @@ import click
 
 from polisi.cli.options import DATE, as_of_option, handbook_dir, path_argument
 from polisi.cli.options import today as _today
+from polisi.errors import UsageError
 
 
 @click.command("review")
@@ -42,8 +43,11 @@ from polisi.cli.options import today as _today
     show_default=True,
     help="Exit 1 when anything is overdue (or due, or never).",
 )
+@click.option("--translations", is_flag=True,
+              help="Instead: the parity report, every document's state in each language (text or json).")
 def review_command(
-    path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str, fail_on: str
+    path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str, fail_on: str,
+    translations: bool,
 ) -> None:
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
     from polisi.handbook.model import load_handbook
@@ -52,6 +56,14 @@ def review_command(
     from polisi.review.schedule import FailOn, review_schedule
 
     root = handbook_dir(path)
+    if translations:
+        from polisi.review.translations import format_parity, parity
+
+        if fmt not in ("text", "json"):
+            raise UsageError("--translations writes text or json")
+        report = parity(load_handbook(root), load_history(root))
+        click.echo(format_parity(report, fmt))
+        sys.exit(1 if report.failing and fail_on != "never" else 0)
     schedule = review_schedule(
         load_handbook(root), load_history(root), _today(as_of), within, owner
     )

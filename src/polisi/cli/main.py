@@ -18,6 +18,7 @@ from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
 from polisi.cli.lead import COMMANDS as LEAD_COMMANDS
 from polisi.cli.options import DATE, as_of_option, path_argument
 from polisi.cli.options import today as _today
+from polisi.cli.translations import COMMANDS as TRANSLATION_COMMANDS
 from polisi.errors import INTERNAL_ERROR, PolisiError, UsageError, one_line
 from polisi.output import FORMATS, format_report
 
@@ -31,7 +32,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for _command in (*GIT_RECORD_COMMANDS, *LEAD_COMMANDS):
+for _command in (*GIT_RECORD_COMMANDS, *LEAD_COMMANDS, *TRANSLATION_COMMANDS):
     cli.add_command(_command)
 
 
@@ -113,8 +114,10 @@ def build_docx_command(path: Path, ids: tuple[str, ...], as_of: date | None) -> 
 @click.option("--area", default=None, help="Area code for the new id, e.g. SAF (default: guessed from the title).")
 @click.option("--owner", default=None, help="Owning role (default: from the document, else Registered Manager).")
 @click.option("--policy", default=None, help="Procedures: the policy the procedure belongs to.")
+@click.option("--language", default=None,
+              help="The file is a translation (e.g. cy) of the existing document --id: write ID.<language>.md.")
 def import_command(source: Path, root: Path, kind: str | None, doc_id: str | None, area: str | None,
-                   owner: str | None, policy: str | None) -> None:
+                   owner: str | None, policy: str | None, language: str | None) -> None:
     """Import a Word document (.docx), or every .docx in a folder, as draft handbook documents.
 
     Every value polisi had to guess is listed; nothing existing is overwritten.
@@ -123,6 +126,14 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
     from polisi.handbook.model import Kind
     from polisi.word.importer import Imported, ImportOptions, import_folder, import_word
     from polisi.word.report import BEFORE_APPROVAL, describe, summary_table
+
+    if language is not None:
+        from polisi.word.translation_import import import_translation
+
+        if source.is_dir():
+            raise UsageError("--language imports one Word file, the translation of the document --id")
+        click.echo(describe(import_translation(root, source, doc_id, language)))
+        return
 
     options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
     if not source.is_dir():
@@ -205,7 +216,9 @@ def _note(line: str | None) -> None:
 @as_of_option
 @click.option("--since", type=DATE, default=None,
               help="Add a change log of documents approved or revised since this day.")
-def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> None:
+@click.option("--language", default=None,
+              help="A language code (e.g. cy) or 'both': the bundle in that language, in build/bundle/<code>/.")
+def build_bundle_command(path: Path, as_of: date | None, since: date | None, language: str | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
     from polisi.check.gate import load_checked
     from polisi.history.git import load_history
@@ -214,7 +227,7 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None) -> 
 
     checked = load_checked(path, _today(as_of))
     history = load_history(checked.handbook.root)
-    click.echo(publish_bundle(checked, history, signer_for(checked.handbook), _today(as_of), since))
+    click.echo(publish_bundle(checked, history, signer_for(checked.handbook), _today(as_of), since, language))
 
 
 @cli.command("verify")

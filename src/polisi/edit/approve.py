@@ -11,14 +11,13 @@ written when the document would fail its checks or git refuses the commit.
 from __future__ import annotations
 
 import difflib
-import io
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from polisi.check.rules import check
+from polisi.edit.frontmatter import edit_front_matter
 from polisi.edit.record_file import record_text
 from polisi.edit.staging import staged_files
 from polisi.edit.wording import approver_role, change_summary, evidence_reference
@@ -37,7 +36,6 @@ from polisi.history.git import (
 from polisi.history.versions import snapshots
 
 Bump = Literal["minor", "major"]
-_SEQUENCE_INDENT = re.compile(r"^[^\s#][^:\n]*:[ \t]*(?:#.*)?\n( *)- ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -184,28 +182,12 @@ _AFTER = {"version": "title", "status": "version", "approved_by": "owner", "appr
 
 def set_front_matter(text: str, values: dict[str, Any]) -> str:
     """``text`` with front-matter keys set to ``values``; comments, order, quoting and body kept."""
-    from ruamel.yaml import YAML
 
-    lines = text.splitlines(keepends=True)
-    end = next(
-        i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "...")
-    )
-    front = "".join(lines[1:end]).replace("\r\n", "\n")
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    match = _SEQUENCE_INDENT.search(front)
-    offset = len(match.group(1)) if match else 0
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
-    data = yaml.load(front)
-    for key, value in values.items():
-        _put(data, key, value, after=_AFTER.get(key, ""))
-    out = io.StringIO()
-    yaml.dump(data, out)
-    dumped = out.getvalue()
-    if lines[0].endswith("\r\n"):
-        dumped = dumped.replace("\n", "\r\n")
-    return lines[0] + dumped + "".join(lines[end:])
+    def change(data: Any) -> None:
+        for key, value in values.items():
+            _put(data, key, value, after=_AFTER.get(key, ""))
+
+    return edit_front_matter(text, change)
 
 
 def _put(data: Any, key: str, value: Any, after: str) -> None:

@@ -8,7 +8,7 @@ its own catalogue additions live, and how its documents are signed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -61,6 +61,27 @@ class NewDocumentSettings(_Section):
     procedure_headings: list[str] = ["Purpose", "What to do", "Records", "Hand-over"]
 
 
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+"""A two- or three-letter language code (ISO 639): ``en``, ``cy``."""
+
+
+class Bilingual(_Section):
+    """Which documents must exist in every language of the handbook; the others may."""
+
+    all: bool = False
+    """Every document must be translated."""
+    kinds: list[Literal["statement_of_purpose", "policy", "procedure"]] = []
+    """Every document of these kinds, e.g. ``[statement_of_purpose]``."""
+    audience: list[str] = []
+    """Every document whose ``audience`` names one of these, e.g. ``[Families]`` (what families receive)."""
+    ids: list[str] = []
+    """These documents, by id."""
+
+    def covers(self, doc_id: str, kind: str, audience: list[str]) -> bool:
+        """Must the document with this id, kind and audience exist in every language?"""
+        return self.all or doc_id in self.ids or kind in self.kinds or any(a in self.audience for a in audience)
+
+
 class Config(_Section):
     """Settings for one handbook."""
 
@@ -78,6 +99,12 @@ class Config(_Section):
     """Name of the responsible individual, shown on the inspector bundle's cover."""
     language: str = "en-GB"
     """Language of the documents (BCP 47), set in the site and PDF metadata."""
+    languages: list[LanguageCode] = []
+    """The languages the handbook is published in, e.g. ``[en, cy]``; empty: only ``language``."""
+    source_language: LanguageCode | None = None
+    """The language documents are written in first (``ID.md``); translations are ``ID.<code>.md``.
+    Default: the first of ``languages``."""
+    bilingual: Bilingual = Bilingual()
     areas: dict[str, str] = {}
     """Area codes used in document ids and their names, e.g. ``SAF: Safeguarding``."""
     references: str = "references"
@@ -101,6 +128,27 @@ class Config(_Section):
                 raise ValueError(f"each approver is one non-empty line, not {role!r}")
         return [role.strip() for role in roles]
 
+    @property
+    def source_lang(self) -> str:
+        """Code of the language ``ID.md`` files are written in."""
+        if self.source_language:
+            return self.source_language
+        return self.languages[0] if self.languages else self.language.split("-")[0].lower()
+
+    @property
+    def translation_languages(self) -> tuple[str, ...]:
+        """Codes of the languages documents are translated into (``cy`` for ``ID.cy.md``)."""
+        return tuple(code for code in self.languages if code != self.source_lang)
+
+    @property
+    def published_languages(self) -> tuple[str, ...]:
+        """The source language first, then every translation language."""
+        return (self.source_lang, *self.translation_languages)
+
+    def lang_tag(self, code: str) -> str:
+        """The BCP 47 tag written into pages and PDFs: ``language`` for the source language, else the code."""
+        return self.language if code == self.source_lang else code
+
 
 class ConfigError(PolisiError):
     """The configuration file is broken; the message is a ``path:line:col`` line (exit status 2)."""
@@ -121,10 +169,15 @@ def load_config(root: Path) -> Config:
     if parsed.findings:
         raise ConfigError(parsed.findings[0].format())
     try:
-        return Config.model_validate(parsed.value or {})
+        config = Config.model_validate(parsed.value or {})
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         line, col = parsed.key_position(loc) if err["type"] == "extra_forbidden" else parsed.position(loc)
         where = ".".join(str(p) for p in loc)
         raise ConfigError(f"{CONFIG_FILE}:{line}:{col}: error: CONFIG {where}: {err['msg']}") from None
+    if config.languages and config.source_lang not in config.languages:
+        line, col = parsed.position(("source_language",))
+        raise ConfigError(f"{CONFIG_FILE}:{line}:{col}: error: CONFIG source_language: "
+                          f"{config.source_lang} is not one of languages ({', '.join(config.languages)})")
+    return config

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -25,7 +26,8 @@ from polisi.handbook.catalogue import Catalogue, load_catalogue
 from polisi.handbook.config import Config, load_config
 from polisi.handbook.load import SourceFile, discover, read_source
 from polisi.handbook.review_dates import ReviewStatus, add_interval, review_status
-from polisi.handbook.schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter
+from polisi.handbook.schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter, TranslationFrontMatter
+from polisi.handbook.translation import Translation, split_stem
 from polisi.handbook.yamlpos import Loc
 
 
@@ -64,6 +66,10 @@ class Document:
     kind: Kind
     meta: FrontMatter
     source: SourceFile
+    translations: tuple[Translation, ...] = ()
+    """Its translations (``ID.<lang>.md`` beside it), in file order."""
+    language: str | None = None
+    """``None`` for the document as written; a language code for :meth:`in_language`'s view."""
 
     @property
     def id(self) -> str:
@@ -112,6 +118,21 @@ class Document:
             return None
         return review_status(self.meta.last_reviewed, self.meta.review_interval, as_of, warning_days)
 
+    def translation(self, language: str) -> Translation | None:
+        return next((t for t in self.translations if t.language == language), None)
+
+    def in_language(self, language: str) -> Document:
+        """The document as its translation into ``language`` reads: the source's shared front matter
+        with the translated title, summary and audience, and the translated body (for rendering)."""
+        found = self.translation(language)
+        if found is None:
+            raise KeyError(f"{self.id} has no translation into {language}")
+        meta = self.meta.model_copy(
+            update={"title": found.meta.title, "summary": found.meta.summary or self.meta.summary,
+                    "audience": found.meta.audience or self.meta.audience}
+        )
+        return Document(self.kind, meta, found.source, (), language)
+
     def at(self, *loc: str | int) -> tuple[int, int]:
         """Line and column of a front-matter value (or the nearest thing that exists)."""
         return self.source.front.position(tuple(loc))
@@ -134,6 +155,8 @@ class Handbook:
     """Relative paths of document files that exist but could not be loaded."""
     records: dict[str, ApprovalRecord] = field(default_factory=dict)
     """The approval record of each document that has one (``approvals/<ID>.yml``), by id."""
+    orphan_translations: tuple[Translation, ...] = ()
+    """Translation files with no source document beside them (``check`` reports them)."""
 
     @cached_property
     def by_id(self) -> dict[str, Document]:
@@ -145,6 +168,11 @@ class Handbook:
     @cached_property
     def by_path(self) -> dict[str, Document]:
         return {doc.path: doc for doc in self.documents}
+
+    @cached_property
+    def translated_paths(self) -> dict[str, tuple[Document, str]]:
+        """Path of every translation file -> (its source document, its language)."""
+        return {t.path: (doc, t.language) for doc in self.documents for t in doc.translations}
 
     @property
     def build_dir(self) -> Path:
@@ -186,28 +214,57 @@ def load_handbook(root: Path) -> Handbook:
     records, record_findings = load_records(root)
     findings.extend(record_findings)
     documents: list[Document] = []
+    translations: list[Translation] = []
     unreadable: set[str] = set()
     for file in discover(root):
         source, problems = read_source(root, file)
         findings.extend(problems)
-        doc = None
+        item: Document | Translation | None = None
         if source is not None:
-            doc, problems = _validate(source)
+            item, problems = _validate(source)
             findings.extend(problems)
-        if doc is None:
+        if item is None:
             unreadable.add(file.relative_to(root).as_posix())
+        elif isinstance(item, Translation):
+            translations.append(item)
         else:
-            documents.append(doc)
-    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable), records)
+            documents.append(item)
+    documents, orphans = _attach(documents, translations)
+    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable),
+                    records=records, orphan_translations=orphans)
 
 
-_REQUIRED = frozenset(name for name, f in FrontMatter.model_fields.items() if f.is_required())
+def _attach(
+    documents: list[Document], translations: list[Translation]
+) -> tuple[list[Document], tuple[Translation, ...]]:
+    """Each source document with its translations; the translations whose source file is not there."""
+    by_file: dict[str, list[Translation]] = {doc.path.removesuffix(".md"): [] for doc in documents}
+    orphans: list[Translation] = []
+    for found in translations:
+        stem = found.path.removesuffix(".md").rpartition(".")[0]
+        by_file.get(stem, orphans).append(found)
+    attached = [
+        replace(doc, translations=tuple(by_file[doc.path.removesuffix(".md")])) for doc in documents
+    ]
+    return attached, tuple(orphans)
 
 
-def _validate(source: SourceFile) -> tuple[Document | None, list[Finding]]:
+def _validate(source: SourceFile) -> tuple[Document | Translation | None, list[Finding]]:
+    """A source document or, for ``ID.<lang>.md``, a translation; ``None`` when the file cannot be used."""
+    language = split_stem(source.stem)[1]
+    schema = FrontMatter if language is None else TranslationFrontMatter
+    meta, findings = _validate_meta(source, schema)
+    if meta is None:
+        return None, findings
+    if language is not None:
+        return Translation(language, meta, source), findings
+    return Document(Kind.for_folder(source.folder), meta, source), findings
+
+
+def _validate_meta(source: SourceFile, schema: type[Any]) -> tuple[Any, list[Finding]]:
     """Validate front matter; a bad optional key is reported and left out, so the rest is still checked."""
     try:
-        meta = FrontMatter.model_validate(source.front.value)
+        meta = schema.model_validate(source.front.value)
     except ValidationError as exc:
         errors = exc.errors()
         findings = [_finding_for(source, err) for err in errors]
@@ -220,15 +277,16 @@ def _validate(source: SourceFile) -> tuple[Document | None, list[Finding]]:
                 kept[str(loc[0])] = scalar.text  # carry on with the text as written
             elif loc:
                 bad.add(str(loc[0]))
-        if bad & _REQUIRED or any(not err["loc"] for err in errors):
+        required = {name for name, f in schema.model_fields.items() if f.is_required()}
+        if bad & required or any(not err["loc"] for err in errors):
             return None, findings
         kept = {k: v for k, v in kept.items() if k not in bad}
         try:
-            meta = FrontMatter.model_validate(kept)
+            meta = schema.model_validate(kept)
         except ValidationError:
             return None, findings
-        return Document(Kind.for_folder(source.folder), meta, source), findings
-    return Document(Kind.for_folder(source.folder), meta, source), []
+        return meta, findings
+    return meta, []
 
 
 def _finding_for(source: SourceFile, err: dict) -> Finding:  # type: ignore[type-arg]

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, create_model
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^(?:(?:POL|PRO)-[A-Z]{2,4}-\d{2}|SOP-\d{2})$"
@@ -111,3 +111,47 @@ CITATION_LABELS: dict[str, str] = {
 """How each citation key is headed wherever citations are shown (site, PDFs, Word)."""
 
 FIELD_NAMES: tuple[str, ...] = tuple(FrontMatter.model_fields)
+
+TRANSLATED_KEYS: tuple[str, ...] = ("title", "summary", "audience")
+"""Front-matter keys a translation writes in its own language; every other key is shared with the source."""
+SHARED_KEYS: tuple[str, ...] = tuple(k for k in FIELD_NAMES if k not in TRANSLATED_KEYS and k != "id")
+"""Keys a translation takes from its source; written in a translation, each must equal the source's."""
+TRANSLATION_STATES: tuple[str, ...] = ("draft", "reviewed")
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class TranslationRecord(BaseModel):
+    """The ``translation`` block of ``ID.<lang>.md``: which source content it translates, and its state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    state: Literal["draft", "reviewed"] = "draft"
+    """``draft`` until a fluent speaker has reviewed it against the source, then ``reviewed``."""
+    source_version: Annotated[StrictStr, Field(pattern=VERSION_PATTERN)] | None = None
+    """The source version it was synchronised with (written by ``polisi translated``)."""
+    source_sha256: Annotated[StrictStr, Field(pattern=SHA256_PATTERN)] | None = None
+    """SHA-256 of the source content it translates, the same content approvals are recorded for."""
+    translated_by: StrictStr | None = None
+    """The role that translated it (or last brought it up to date)."""
+    reviewed_by: StrictStr | None = None
+    """The role that reviewed it; required when ``state`` is ``reviewed``."""
+    reviewed_on: Date | None = None
+    """When it was reviewed; required when ``state`` is ``reviewed``."""
+
+
+def _optional(name: str) -> Any:
+    return FrontMatter.model_fields[name].rebuild_annotation() | None
+
+
+TranslationFrontMatter = create_model(  # type: ignore[call-overload]
+    "TranslationFrontMatter",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="Front matter of a translation: its own title (and summary, audience), the record, any shared key.",
+    id=(DocId, ...),
+    title=(Annotated[StrictStr, Field(min_length=1)], ...),
+    summary=(StrictStr | None, None),
+    audience=(list[StrictStr], []),
+    translation=(TranslationRecord, ...),
+    **{name: (_optional(name), None) for name in SHARED_KEYS},
+)
+"""Front matter of ``ID.<lang>.md``. Shared keys left out are the source's; written, they must match it."""

@@ -218,7 +218,7 @@ def commit_files(history: History, paths: list[str], message: str, tag: tuple[st
     import git
 
     if history.repo is None:
-        raise HistoryError("not a git repository: an approval must be recorded in git")
+        raise HistoryError("not a git repository: the change must be recorded in git")
     repo = history.repo
     full = [str(Path(repo.working_tree_dir) / (history.prefix + p)) for p in paths]
     before = repo.head.commit.hexsha
@@ -235,6 +235,11 @@ def commit_files(history: History, paths: list[str], message: str, tag: tuple[st
         reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
         raise HistoryError(f"git {exc.command[1]} failed, nothing was recorded: {reason}") from None
     return str(repo.head.commit.hexsha)
+
+
+def commit_file(history: History, path: str, message: str) -> str:
+    """Commit handbook file ``path`` alone (other changes stay uncommitted); return the commit id."""
+    return commit_files(history, [path], message)
 
 
 def _put_back(repo: Any, before: str, paths: list[str]) -> None:

@@ -178,3 +178,4 @@ def _version_key(version: str) -> tuple[int, ...]:
         return tuple(int(p) for p in version.split("."))
     except ValueError:
         return (0,)
+

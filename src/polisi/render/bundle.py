@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +32,9 @@ from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
 from polisi.publish import replace_folder
+from polisi.render.bundle_languages import bundle_folder, cover_line, language_note, part_name, views
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
+from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
 from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
@@ -157,27 +160,32 @@ DOCUMENTS_ANCHOR = "documents"
 
 
 def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date | None = None, *,
-                demonstration: bool = False) -> BundlePlan:
+                demonstration: bool = False, languages: Sequence[str] = ()) -> BundlePlan:
     """The bundle's parts and metadata; the same commit and dates always give the same plan.
 
-    ``demonstration`` marks every page as signed with the demonstration certificate.
+    ``demonstration`` marks every page as signed with the demonstration certificate; ``languages``
+    are the languages its documents appear in (default: the source language).
     """
-    docs = bundled_documents(handbook)
-    statement = handbook.statement if handbook.statement and handbook.statement.approved else None
-    inside = {d.id for d in docs} | ({statement.id} if statement else set())
+    languages = tuple(languages) or (handbook.config.source_lang,)
+    docs = [view for doc in bundled_documents(handbook) for view in views(handbook, doc, languages)]
+    approved_statement = handbook.statement if handbook.statement and handbook.statement.approved else None
+    statements = views(handbook, approved_statement, languages) if approved_statement else []
+    statement = statements[0] if statements else None
+    inside = {part_name(d) for d in docs + statements}
 
     def to_document(target: Document, fragment: str) -> str:
-        if target.id not in inside:
-            return f"../pdf/{target.id}.pdf"
-        return LINK_PREFIX + (f"{target.id}--{fragment}" if fragment else target.id)
+        name = part_name(target)
+        if name not in inside:
+            return LINK_PREFIX + target.id if target.id in inside else f"../pdf/{pdf_name(target)}"
+        return LINK_PREFIX + (f"{name}--{fragment}" if fragment else name)
 
     def href(doc_id: str) -> str | None:
         return LINK_PREFIX + doc_id if doc_id in inside else None
 
     def printed(doc: Document) -> PrintDocument:
-        return print_document(handbook, doc, history, to_document=to_document, namespace=doc.id)
+        return print_document(handbook, doc, history, to_document=to_document, namespace=part_name(doc))
 
-    included = ([statement] if statement else []) + docs
+    included = statements + docs
     dates = [pdf_dates(d, history) for d in included] or [(_epoch(history), _epoch(history))]
     created, modified = min(c for c, _ in dates), max(m for _, m in dates)
     dirty = sorted(d.id for d in included if history.is_dirty(d.path))
@@ -190,6 +198,7 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         as_of=long_date(as_of),
         commit=history.head or "not built from a git commit",
         dirty=dirty,
+        languages=cover_line(handbook, languages),
         demonstration=demonstration,
     )
 
@@ -209,12 +218,18 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         html = render_template("bundle.html.j2", part=part, doc=view, statement=view,
                                watermark=view.draft_reason is not None,
                                created=doc_created.isoformat(), modified=doc_modified.isoformat(), **context)
-        source = ((f"{doc.id}.md", doc.source.text.encode("utf-8"), f"Markdown source of {doc.id}"),)
+        name = doc.path.rsplit("/", 1)[-1]
+        source = ((name, doc.source.text.encode("utf-8"), f"Markdown source of {name}"),)
         return PdfJob(html, doc_created, doc_modified, source)
+
+    def label(doc: Document) -> str:
+        return f"{doc.id} {doc.title}{language_note(handbook, doc, languages)}"
 
     parts = []
     if statement:
-        parts.append(Part("statement", "Statement of Purpose", "section", document_job(statement, "statement")))
+        parts.append(Part("statement", "Statement of Purpose" + language_note(handbook, statement, languages),
+                          "section", document_job(statement, "statement")))
+        parts.extend(Part(part_name(s), label(s), "section", document_job(s, "document")) for s in statements[1:])
     parts.append(register("legal-basis", "Legal-basis matrix", matrix=_matrix(handbook, included, href),
                           uncovered=_uncovered(handbook, included, as_of),
                           not_applicable=[(handbook.catalogue.clauses[clause_id], why)
@@ -225,10 +240,10 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     if since:
         parts.append(register("changes", f"Changes since {long_date(since)}", since=long_date(since),
                               changes=_changes(handbook, history, since, href)))
-    parts.extend(Part(d.id, f"{d.id} {d.title}", d.kind.value, document_job(d, "document" if n else "documents"), n > 0)
+    parts.extend(Part(part_name(d), label(d), d.kind.value, document_job(d, "document" if n else "documents"), n > 0)
                  for n, d in enumerate(docs))
     context.update(watermark=bool(dirty), created=created.isoformat(), modified=modified.isoformat())
-    return BundlePlan(tuple(parts), tuple(d.id for d in docs), context, created, modified)
+    return BundlePlan(tuple(parts), tuple(part_name(d) for d in docs), context, created, modified)
 
 
 def build_bundle(
@@ -238,6 +253,7 @@ def build_bundle(
     since: date | None = None,
     *,
     signer: Signer,
+    languages: Sequence[str] = (),
 ) -> BundleBuild:
     """Render (changed parts only), merge, sign and write the bundle and its manifest into ``build/bundle``.
 
@@ -246,12 +262,15 @@ def build_bundle(
     merged bytes and the signing identity are those of the previous build.
     """
     out = handbook.build_dir
-    target = out / "bundle"
-    parts = PartCache(out / "cache" / PARTS_FOLDER)
-    cache_path = out / "cache" / CACHE_FILE
+    languages = tuple(languages) or (handbook.config.source_lang,)
+    target = bundle_folder(out, handbook, languages)
+    variant = "" if target == out / "bundle" else "-" + target.name
+    parts = PartCache(out / "cache" / f"{PARTS_FOLDER}{variant}")
+    cache_path = out / "cache" / CACHE_FILE.replace(".json", f"{variant}.json")
     cached = _load(cache_path)
     guess = cached.get("contents_pages")
-    plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration)
+    plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration,
+                       languages=languages)
     unsigned, contents_pages = render_bundle(plan, parts.render, guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
     manifest = manifest_bytes(published_files(out), history.head, as_of)
@@ -260,6 +279,8 @@ def build_bundle(
     previous = target / BUNDLE_FILE
     reuse = previous.is_file() and cached.get("key") == key and cached.get("sha256") == sha256_of(previous)
     with replace_folder(target) as staging:
+        for other in (p for p in target.glob("*") if p.is_dir()) if not variant else ():
+            shutil.copytree(other, staging / other.name)  # the bundles in other languages
         pdf = staging / BUNDLE_FILE
         if reuse:
             pdf.write_bytes(previous.read_bytes())

@@ -22,12 +22,11 @@ from pathlib import Path
 
 from polisi.check.gate import Checked
 from polisi.errors import UsageError
-from polisi.handbook.links import is_external, resolve
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
-from polisi.handbook.schema import CITATION_LABELS
 from polisi.publish import replace_folder
-from polisi.render.print_html import embed_images
+from polisi.render.labels import labels
+from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.word.pandoc import run_pandoc
 
 OUTPUT_FOLDER = "docx"
@@ -42,17 +41,27 @@ def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
     Naming documents refreshes just those files and keeps the other copies already there.
     """
     handbook = checked.handbook
-    documents = _select(handbook, ids)
+    languages = handbook.config.translation_languages
+    documents = [view for doc in _select(handbook, ids)
+                 for view in (doc, *(doc.in_language(c) for c in languages if doc.translation(c)))]
     target = handbook.build_dir / OUTPUT_FOLDER
     with reference_document(handbook.root) as reference, replace_folder(target) as staging:
         if ids and target.is_dir():
-            for old in target.glob("*.docx"):
-                shutil.copy2(old, staging / old.name)
+            for old in target.rglob("*.docx"):
+                (staging / old.relative_to(target)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(old, staging / old.relative_to(target))
+        for code in languages:
+            (staging / code).mkdir(exist_ok=True)
         workers = min(len(documents), os.cpu_count() or 1) or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda doc: export_document(handbook, doc, staging / f"{doc.id}.docx", reference),
+            list(pool.map(lambda doc: export_document(handbook, doc, staging / docx_name(doc), reference),
                           documents))
-    return [target / f"{doc.id}.docx" for doc in documents]
+    return [target / docx_name(doc) for doc in documents]
+
+
+def docx_name(doc: Document) -> str:
+    """``ID.docx``, or ``<lang>/ID.docx`` for a translation's view."""
+    return f"{doc.language}/{doc.id}.docx" if doc.language else f"{doc.id}.docx"
 
 
 @contextmanager
@@ -84,14 +93,16 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
 def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | list[str]]:
     """pandoc metadata: title, subject, keywords and language become Word's core properties;
     the rest become custom properties (File > Info > Properties > Advanced > Custom)."""
-    meta = doc.meta
+    meta, language = doc.meta, _language(handbook, doc)
+    t = labels(language)
+    kind = t[f"kind.{doc.kind.value}"]
     properties: dict[str, str | list[str]] = {
         "title": doc.title,
-        "subtitle": f"{doc.kind.label} {doc.id}, version {meta.version}",
+        "subtitle": f"{kind} {t['docref'].format(id=doc.id, version=meta.version)}",
         "author": handbook.config.organisation,
-        "subject": doc.kind.label,
+        "subject": kind,
         "keywords": [doc.id, handbook.area_name(doc.area)],
-        "lang": handbook.config.language,
+        "lang": handbook.config.lang_tag(language),
         "document-id": doc.id,
         "version": meta.version,
         "status": meta.status,
@@ -110,9 +121,11 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
 
 def document_html(handbook: Handbook, doc: Document) -> str:
     """The document as pandoc reads it: front block, legal basis, then the body as rendered everywhere."""
-    body = render_markdown(doc.body, lambda href: _link_target(handbook, doc, href), embed_images(handbook, doc))
+    language = _language(handbook, doc)
+    body = render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)),
+                           embed_images(handbook, doc))
     return (
-        f'<!DOCTYPE html>\n<html lang="{escape(handbook.config.language)}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(handbook.config.lang_tag(language))}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title></head><body>\n"
         f"{front_block(handbook, doc)}\n{legal_basis(handbook, doc)}\n{body}\n</body></html>\n"
     )
@@ -121,22 +134,25 @@ def document_html(handbook: Handbook, doc: Document) -> str:
 def front_block(handbook: Handbook, doc: Document) -> str:
     """Who owns the document, its version and its approval and review record, as a two-column table."""
     meta, config = doc.meta, handbook.config
+    language = _language(handbook, doc)
+    t = labels(language)
     rows = [
-        ("Organisation", f"{config.organisation}, {config.service}"),
-        ("Document", f"{doc.id} ({doc.kind.label.lower()})"),
-        ("Version", meta.version),
-        ("Status", meta.status),
-        ("Owner", meta.owner),
-        ("Approved by", meta.approved_by),
-        ("Approved on", meta.approved_on and meta.approved_on.isoformat()),
-        ("Effective from", meta.effective_from and meta.effective_from.isoformat()),
-        ("Last reviewed", meta.last_reviewed and meta.last_reviewed.isoformat()),
-        ("Review interval", meta.review_interval),
-        ("Next review", doc.next_review and doc.next_review.isoformat()),
-        ("Audience", ", ".join(meta.audience)),
-        ("Policy", meta.policy),
-        ("Procedures", ", ".join(meta.procedures)),
-        ("Summary", meta.summary),
+        (t["organisation"], f"{config.organisation}, {config.service}"),
+        (t["document"], f"{doc.id} ({t[f'kind.{doc.kind.value}'].lower()})"),
+        (t["version"], meta.version),
+        (t["status"], t[f"status.{meta.status}"]),
+        (t["owner"], meta.owner),
+        (t["approved_by"], meta.approved_by),
+        (t["approved_on"], meta.approved_on and meta.approved_on.isoformat()),
+        (t["effective_from"], meta.effective_from and meta.effective_from.isoformat()),
+        (t["last_reviewed"], meta.last_reviewed and meta.last_reviewed.isoformat()),
+        (t["review_interval"], meta.review_interval),
+        (t["next_review"], doc.next_review and doc.next_review.isoformat()),
+        (t["audience"], ", ".join(meta.audience)),
+        (t["policy"], meta.policy),
+        (t["procedures"], ", ".join(meta.procedures)),
+        (t["summary"], meta.summary),
+        (t["translation"], translation_note(handbook, doc)),
     ]
     cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows if v)
     return f'<table class="front-block">{_columns(28, 72)}<tbody>{cells}</tbody></table>'
@@ -144,18 +160,19 @@ def front_block(handbook: Handbook, doc: Document) -> str:
 
 def legal_basis(handbook: Handbook, doc: Document) -> str:
     """Every catalogue clause the document cites, with its title and the instrument it comes from."""
+    t = labels(_language(handbook, doc))
     rows = []
     for key, clause_id in doc.citations:
         clause = handbook.catalogue.get(clause_id)
         title = clause.title if clause else ""
         source = clause.instrument.label if clause else ""
-        rows.append(f"<tr><td>{escape(CITATION_LABELS[key])}</td><td>{escape(clause_id)}</td>"
+        rows.append(f"<tr><td>{escape(t[f'citation.{key}'])}</td><td>{escape(clause_id)}</td>"
                     f"<td>{escape(title)}</td><td>{escape(source)}</td></tr>")
     if not rows:
         return ""
-    head = "<tr><th>Kind</th><th>Clause</th><th>Subject</th><th>Instrument</th></tr>"
-    return (f'<h2>Legal basis</h2><table class="legal-basis">{_columns(18, 22, 32, 28)}'
-            f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
+    head = "".join(f"<th>{escape(t[k])}</th>" for k in ("citation_kind", "clause", "subject", "instrument"))
+    return (f'<h2>{escape(t["legal_basis"])}</h2><table class="legal-basis">{_columns(18, 22, 32, 28)}'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def _columns(*percent: int) -> str:
@@ -163,12 +180,18 @@ def _columns(*percent: int) -> str:
     return "<colgroup>" + "".join(f'<col style="width: {p}%">' for p in percent) + "</colgroup>"
 
 
-def _link_target(handbook: Handbook, doc: Document, href: str) -> str:
-    """A link to another handbook document points at its Word copy beside this one."""
-    if not href or href.startswith("#") or is_external(href):
-        return href
-    target = handbook.by_path.get(resolve(doc.path, href)[0])
-    return f"{target.id}.docx" if target else href
+def _language(handbook: Handbook, doc: Document) -> str:
+    return doc.language or handbook.config.source_lang
+
+
+def _docx_target(viewer: str | None) -> LinkTarget:
+    """A link to another handbook document points at its Word copy: beside this one in the same language,
+    one folder up when a translation links to an untranslated source."""
+
+    def target(other: Document, _fragment: str) -> str:
+        return ("../" if viewer is not None and other.language != viewer else "") + f"{other.id}.docx"
+
+    return target
 
 
 def _select(handbook: Handbook, ids: Sequence[str]) -> list[Document]:

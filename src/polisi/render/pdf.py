@@ -46,11 +46,15 @@ class PdfJob:
     modified: datetime
     attachments: tuple[tuple[str, bytes, str], ...] = ()
     """(file name, content, description) of each source file attached with relationship ``Source``."""
+    page_css: str = ""
+    """Styles applied after ``print.css``: the page footer's words in the document's language."""
 
     def key(self) -> str:
         """Changes whenever anything that shapes the PDF changes: HTML, sources, dates, styles, fonts."""
         digest = hashlib.sha256(renderer_fingerprint().encode())
-        for part in (self.html.encode(), self.created.isoformat().encode(), self.modified.isoformat().encode()):
+        parts = (self.html.encode(), self.created.isoformat().encode(), self.modified.isoformat().encode(),
+                 self.page_css.encode())
+        for part in parts:
             digest.update(len(part).to_bytes(8, "big") + part)
         for name, content, description in self.attachments:
             for part in (name.encode(), content, description.encode()):
@@ -133,7 +137,9 @@ def render_pdf(job: PdfJob) -> bytes:
     fonts = FontConfiguration()
     with _weasyprint_errors() as errors:
         try:
-            css = CSS(filename=str(static_dir() / STYLESHEET), url_fetcher=fetcher, font_config=fonts)
+            css = [CSS(filename=str(static_dir() / STYLESHEET), url_fetcher=fetcher, font_config=fonts)]
+            if job.page_css:
+                css.append(CSS(string=job.page_css, url_fetcher=fetcher, font_config=fonts))
             attachments = [
                 Attachment(file_obj=BytesIO(content), name=name, description=description,
                            created=job.created, modified=job.modified, relationship="Source",
@@ -141,7 +147,7 @@ def render_pdf(job: PdfJob) -> bytes:
                 for name, content, description in job.attachments
             ]
             data = HTML(string=job.html, base_url=None, url_fetcher=fetcher).write_pdf(
-                stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT,
+                stylesheets=css, font_config=fonts, pdf_variant=PDF_VARIANT,
                 attachments=attachments, custom_metadata=True,
             )
         except Exception as exc:  # noqa: BLE001 - any layout failure becomes one line for this PDF

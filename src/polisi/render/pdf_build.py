@@ -22,7 +22,14 @@ from polisi.handbook.model import Document, Handbook
 from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
-from polisi.render.print_html import pdf_dates, print_document, render_template
+from polisi.render.print_html import (
+    page_css,
+    pdf_dates,
+    pdf_file_target,
+    print_document,
+    render_template,
+    translated_pdf_target,
+)
 from polisi.signing.manifest import sha256_of
 from polisi.signing.signer import Signer
 
@@ -47,22 +54,36 @@ class PdfFailed(BuildError):
 
 
 def document_job(handbook: Handbook, doc: Document, history: History, *, demonstration: bool = False) -> PdfJob:
-    """The HTML page and metadata for one document's PDF; ``demonstration`` marks every page as
-    signed with the demonstration certificate."""
+    """The HTML page and metadata for one document's PDF (or, for a translation's view, its translation's);
+    ``demonstration`` marks every page as signed with the demonstration certificate."""
     created, modified = pdf_dates(doc, history)
     config = handbook.config
+    language = doc.language or config.source_lang
+    to_document = translated_pdf_target(language) if doc.language else pdf_file_target
     html = render_template(
         "pdf.html.j2",
-        doc=print_document(handbook, doc, history),
+        doc=print_document(handbook, doc, history, to_document=to_document),
         organisation=config.organisation,
         service=config.service,
-        lang=config.language,
+        lang=config.lang_tag(language),
         created=created.isoformat(),
         modified=modified.isoformat(),
         demonstration=demonstration,
     )
     source = doc.source.text.encode("utf-8")
-    return PdfJob(html, created, modified, ((f"{doc.id}.md", source, f"Markdown source of {doc.id}"),))
+    name = doc.path.rsplit("/", 1)[-1]
+    return PdfJob(html, created, modified, ((name, source, f"Markdown source of {name}"),), page_css(language))
+
+
+def pdf_name(doc: Document) -> str:
+    """Where a document's PDF goes inside ``build/pdf``: ``ID.pdf``, a translation's ``<lang>/ID.pdf``."""
+    return f"{doc.language}/{doc.id}.pdf" if doc.language else f"{doc.id}.pdf"
+
+
+def _every_language(docs: list[Document], languages: Sequence[str]) -> list[Document]:
+    """Each document, then its translation's view in every published language it has."""
+    return [view for doc in docs for view in (doc, *(doc.in_language(code) for code in languages
+                                                      if doc.translation(code) is not None))]
 
 
 def build_pdfs(
@@ -77,16 +98,16 @@ def build_pdfs(
     if unknown:
         raise UsageError(f"no document with id {', '.join(unknown)}")
     wanted = [handbook.get(i) for i in ids] if ids else list(handbook.documents)
-    docs = [d for d in wanted if d is not None]
+    docs = _every_language([d for d in wanted if d is not None], handbook.config.translation_languages)
     out = handbook.build_dir
     target = out / "pdf"
     cache_path = out / "cache" / CACHE_FILE
     cache = _load_cache(cache_path)
     demonstration = signer.identity.demonstration
-    jobs = {doc.id: document_job(handbook, doc, history, demonstration=demonstration) for doc in docs}
-    keys = {i: _hash(job.key() + signer.fingerprint) for i, job in jobs.items()}
-    stale = [doc for doc in docs if not _still_valid(target / f"{doc.id}.pdf", cache.get(doc.id), keys[doc.id])]
-    tasks = [(jobs[d.id], signer, f"Approved text of {d.id} version {d.meta.version}") for d in stale]
+    jobs = {pdf_name(doc): document_job(handbook, doc, history, demonstration=demonstration) for doc in docs}
+    keys = {name: _hash(job.key() + signer.fingerprint) for name, job in jobs.items()}
+    stale = [d for d in docs if not _still_valid(target / pdf_name(d), cache.get(_entry(d)), keys[pdf_name(d)])]
+    tasks = [(jobs[pdf_name(d)], signer, _reason(d)) for d in stale]
     results = in_processes(_render_and_sign, tasks)
     failures = [
         Finding(doc.path, 1, 1, Severity.ERROR, "PDF_RENDER", result)
@@ -94,24 +115,39 @@ def build_pdfs(
     ]
     if failures:
         raise PdfFailed(Report.of(failures, len(docs)))
-    rendered = {doc.id: result for doc, result in zip(stale, results, strict=True)}
-    keep = set() if not ids else {p.name for p in target.glob("*.pdf")} - {f"{d.id}.pdf" for d in docs}
+    rendered = {pdf_name(doc): result for doc, result in zip(stale, results, strict=True)}
+    written = set(jobs)
+    keep = set() if not ids else {p.relative_to(target).as_posix() for p in target.rglob("*.pdf")} - written
     with replace_folder(target) as staging:
         for name in sorted(keep):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(target / name, staging / name)
         for doc in docs:
-            path = staging / f"{doc.id}.pdf"
-            data = rendered.get(doc.id)
+            name = pdf_name(doc)
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = rendered.get(name)
             if data is None:
-                shutil.copy2(target / path.name, path)
+                shutil.copy2(target / name, path)
             else:
                 assert isinstance(data, bytes)
                 path.write_bytes(data)
-            cache[doc.id] = {"key": keys[doc.id], "sha256": sha256_of(path)}
+            cache[_entry(doc)] = {"key": keys[name], "sha256": sha256_of(path)}
     if not ids:
-        cache = {k: v for k, v in cache.items() if k in jobs}
+        cache = {k: v for k, v in cache.items() if k in {_entry(d) for d in docs}}
     _save_cache(cache_path, cache)
-    return PdfBuild(target, tuple(d.id for d in stale), tuple(d.id for d in docs if d not in stale))
+    return PdfBuild(target, tuple(_entry(d) for d in stale), tuple(_entry(d) for d in docs if d not in stale))
+
+
+def _entry(doc: Document) -> str:
+    """The cache's and the result's name for a PDF: ``ID``, or ``<lang>/ID`` for a translation."""
+    return pdf_name(doc).removesuffix(".pdf")
+
+
+def _reason(doc: Document) -> str:
+    if doc.language:
+        return f"{doc.language} translation of the approved text of {doc.id} version {doc.meta.version}"
+    return f"Approved text of {doc.id} version {doc.meta.version}"
 
 
 def _render_and_sign(task: tuple[PdfJob, Signer, str]) -> bytes | str:

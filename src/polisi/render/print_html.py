@@ -9,10 +9,11 @@ macro. Nothing here knows about WeasyPrint; the HTML it makes is what
 from __future__ import annotations
 
 import base64
+import json
 import mimetypes
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -25,8 +26,8 @@ from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import is_external, resolve
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook, Kind
-from polisi.handbook.schema import CITATION_LABELS
 from polisi.history.git import History
+from polisi.render.labels import labels, long_date
 
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 
@@ -80,19 +81,39 @@ class PrintDocument:
     history_note: str | None
     draft_reason: str | None
     """Why the document carries a DRAFT watermark; ``None`` when it is approved and committed."""
+    lang: str
+    """Its language tag (``en-GB``, ``cy``), set on its ``<article>``."""
+    t: Mapping[str, str]
+    """polisi's labels in its language."""
+    translation_note: str | None = None
+    """For a translation: which version it translates and its review state."""
 
 
-def long_date(value: date | datetime | None) -> str:
-    """``1 April 2026``: the form people in Wales read without ambiguity."""
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def draft_reason(doc: Document, history: History) -> str | None:
+def draft_reason(doc: Document, history: History, language: str | None = None) -> str | None:
+    t = labels(language)
     if not doc.approved:
-        return f"Status: {doc.status}. Not approved; not in force."
+        return t["draft_not_approved"].format(status=t[f"status.{doc.status}"])
     if history.is_dirty(doc.path):
-        return "Built from uncommitted changes; not the approved text."
+        return t["draft_uncommitted"]
     return None
+
+
+def translation_note(handbook: Handbook, doc: Document) -> str | None:
+    """For a translation's view: what it translates and whether a fluent speaker has reviewed it."""
+    if doc.language is None:
+        return None
+    source = handbook.get(doc.id)
+    found = source.translation(doc.language) if source is not None else None
+    if found is None:
+        return None
+    t, record = labels(doc.language), found.record
+    names = {"language": t[f"language.{doc.language}"],
+             "source": t.get(f"language.{handbook.config.source_lang}", handbook.config.source_lang),
+             "version": record.source_version or doc.meta.version}
+    if record.state == "reviewed":
+        return t["translation.reviewed"].format(by=record.reviewed_by, on=long_date(record.reviewed_on, doc.language),
+                                                **names)
+    return t["translation.draft"].format(**names)
 
 
 def pdf_dates(doc: Document, history: History) -> tuple[datetime, datetime]:
@@ -112,6 +133,14 @@ def pdf_dates(doc: Document, history: History) -> tuple[datetime, datetime]:
     return created.astimezone(UTC), max(created, modified).astimezone(UTC)
 
 
+def page_css(language: str) -> str:
+    """The page footer of a per-document PDF in ``language`` (margin boxes take no text from the HTML)."""
+    t = labels(language)
+    page = '"' + t["page_of"].replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "') + '"'
+    return ("@page { @bottom-left { content: " + json.dumps(t["uncontrolled"], ensure_ascii=False) + "; } "
+            "@bottom-right { content: string(partref, last) " + page + "; } }")
+
+
 LinkTarget = Callable[[Document, str], str]
 """Where a link to another document (and a heading in it, maybe empty) points in this output."""
 
@@ -119,6 +148,22 @@ LinkTarget = Callable[[Document, str], str]
 def pdf_file_target(target: Document, fragment: str) -> str:
     """Per-document PDFs sit side by side, so a link to a document is a link to its PDF."""
     return f"{target.id}.pdf" + (f"#{fragment}" if fragment else "")
+
+
+def translated_pdf_target(language: str) -> LinkTarget:
+    """From ``pdf/<language>/``: a translated target sits beside it, an untranslated one one folder up."""
+
+    def target(doc: Document, fragment: str) -> str:
+        return ("" if doc.language == language else "../") + pdf_file_target(doc, fragment)
+
+    return target
+
+
+def in_language_of(doc: Document, target: Document) -> Document:
+    """``target`` as a reader of ``doc`` should reach it: its translation into ``doc``'s language if any."""
+    if doc.language is not None and target.language is None and target.translation(doc.language) is not None:
+        return target.in_language(doc.language)
+    return target
 
 
 def link_rewriter(handbook: Handbook, doc: Document, to_document: LinkTarget,
@@ -132,7 +177,10 @@ def link_rewriter(handbook: Handbook, doc: Document, to_document: LinkTarget,
         if not path:
             return local(fragment)
         target = handbook.by_path.get(path)
-        return href if target is None else to_document(target, fragment)
+        if target is None and path in handbook.translated_paths:
+            source, language = handbook.translated_paths[path]
+            target = source.in_language(language)
+        return href if target is None else to_document(in_language_of(doc, target), fragment)
 
     return rewrite
 
@@ -155,38 +203,44 @@ def print_document(
     if namespace:
         body = _ID_ATTR.sub(lambda m: f'id="{namespace}--{m.group(1)}"', body)
     meta = doc.meta
+    language = doc.language or handbook.config.source_lang
+    t = labels(language)
     return PrintDocument(
         anchor=namespace or doc.id,
         id=doc.id,
         title=doc.title,
-        kind=doc.kind.label,
+        kind=t[f"kind.{doc.kind.value}"],
         version=meta.version,
-        status=doc.status,
+        status=t[f"status.{doc.status}"],
         owner=meta.owner,
-        approved_by=meta.approved_by or "not yet approved",
-        approved_on=long_date(meta.approved_on) or "not yet approved",
-        next_review=long_date(doc.next_review) or "not set",
-        effective_from=long_date(meta.effective_from) or None,
+        approved_by=meta.approved_by or t["not_yet_approved"],
+        approved_on=long_date(meta.approved_on, language) or t["not_yet_approved"],
+        next_review=long_date(doc.next_review, language) or t["not_set"],
+        effective_from=long_date(meta.effective_from, language) or None,
         summary=meta.summary,
         audience=", ".join(meta.audience) or None,
         legal_basis=legal_basis(handbook, doc),
         linked=_linked(handbook, doc, to_document),
         body=Markup(body),
         revisions=tuple(
-            RevisionRow(long_date(r.date), r.short, r.author, r.message) for r in history.of(doc.path)
+            RevisionRow(long_date(r.date, language), r.short, r.author, r.message) for r in history.of(doc.path)
         ),
         history_note=history.note,
-        draft_reason=draft_reason(doc, history),
+        draft_reason=draft_reason(doc, history, language),
+        lang=handbook.config.lang_tag(language),
+        t=t,
+        translation_note=translation_note(handbook, doc),
     )
 
 
 def legal_basis(handbook: Handbook, doc: Document) -> tuple[LegalRow, ...]:
+    t = labels(doc.language or handbook.config.source_lang)
     rows = []
     for key, clause_id in doc.citations:
         clause = handbook.catalogue.get(clause_id)
-        title = clause.title if clause else "(not in the catalogue)"
+        title = clause.title if clause else t["not_in_catalogue"]
         instrument = clause.instrument.label if clause else ""
-        rows.append(LegalRow(CITATION_LABELS[key], clause_id, title, instrument))
+        rows.append(LegalRow(t[f"citation.{key}"], clause_id, title, instrument))
     return tuple(rows)
 
 
@@ -200,8 +254,11 @@ def _linked(handbook: Handbook, doc: Document, to_document: LinkTarget) -> tuple
     linked = []
     for other_id in ids:
         other = handbook.get(other_id)
+        if other is not None:
+            other = in_language_of(doc, other)
         href = to_document(other, "") if other is not None else None
-        linked.append(LinkedDoc(relation, other_id, other.title if other else "(missing)", href))
+        missing = labels(doc.language or handbook.config.source_lang)["missing"]
+        linked.append(LinkedDoc(relation, other_id, other.title if other else missing, href))
     return tuple(linked)
 
 

@@ -36,8 +36,13 @@ def sha256_of(path: Path) -> str:
 
 
 def published_files(build: Path) -> list[tuple[str, Path]]:
-    """Every per-document PDF and Word copy in ``build``, as (path relative to it, file)."""
-    return [(f"{folder}/{p.name}", p) for folder in COVERED for p in sorted((build / folder).glob(f"*.{folder}"))]
+    """Every per-document PDF and Word copy in ``build`` (translations' in ``pdf/<lang>/`` too), as
+    (path relative to it, file)."""
+    return [(p.relative_to(build).as_posix(), p) for folder in COVERED for p in _published(build / folder, folder)]
+
+
+def _published(folder: Path, suffix: str) -> list[Path]:
+    return sorted(folder.rglob(f"*.{suffix}"))
 
 
 def manifest_bytes(files: Iterable[tuple[str, Path]], commit: str | None, as_of: date) -> bytes:
@@ -108,8 +113,8 @@ def check_manifest(manifest: bytes, build: Path) -> list[str]:
     for folder in covers:
         if folder not in COVERED:
             continue
-        for extra in sorted((build / folder).glob(f"*.{folder}")):
-            name = f"{folder}/{extra.name}"
+        for extra in _published(build / folder, folder):
+            name = extra.relative_to(build).as_posix()
             if name not in listed:
                 problems.append(f"{name} is not in the signed manifest "
                                 "(built after the bundle: run polisi build bundle)")

@@ -43,12 +43,17 @@ def _is_bundle(path: Path) -> bool:
     return path.name == BUNDLE_FILE or (path.parent / MANIFEST).is_file() or embedded_manifest(path) is not None
 
 
+def build_folder(bundle: Path) -> Path:
+    """The build folder a bundle sits in: ``build/bundle/x.pdf``, or ``build/bundle/cy/x.pdf`` in another language."""
+    return next((p.parent for p in bundle.parents if p.name == "bundle"), bundle.parent.parent)
+
+
 def bundle_problems(path: Path) -> list[str]:
     """What is wrong with the manifest a verified bundle signed, and with the files it lists."""
     signed = embedded_manifest(path)
     if signed is None:
         return ["the bundle carries no signed manifest (built by an older polisi: run polisi build bundle)"]
-    problems = check_manifest(signed, path.parent.parent)
+    problems = check_manifest(signed, build_folder(path))
     beside = path.parent / MANIFEST
     if beside.is_file() and beside.read_bytes() != signed:
         problems.append(f"{MANIFEST} beside the bundle is not the manifest the bundle signed")

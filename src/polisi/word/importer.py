@@ -131,7 +131,7 @@ def _write_document(
     target = folder / f"{doc_id}.md"
     if target.exists():
         raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
-    body, media = _place_media(converted, folder, doc_id, root)
+    body, media = place_media(converted, folder, doc_id, root)
     control = _control_values(body)
     owner = options.owner or control.get("owner")
     if options.owner is None:
@@ -215,7 +215,7 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in {"policy", "procedure"}}
 
 
-def _place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> tuple[str, list[str]]:
+def place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> tuple[str, list[str]]:
     """Move extracted pictures to ``<folder>/media/<ID>/`` and point the links there."""
     body = converted.body
     if converted.media_dir is None:
