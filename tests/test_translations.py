@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import load_handbook
+from polisi.render.labels import CY, EN, labels, long_date
 
 from .bilingual import SAF_BODY_CY, bilingual_handbook, welsh
 from .gitbook import commit, git, polisi, write
@@ -238,3 +240,29 @@ def test_parity_report_lists_every_document_in_each_language(book: Path) -> None
     assert saf["languages"]["cy"]["state"] == "missing"
     assert polisi("review", str(book), "--translations", "--format", "markdown").stderr == (
         "polisi: error: --translations writes text or json\n")
+
+
+def test_the_shipped_handbook_is_in_welsh_as_drafts_awaiting_a_fluent_reviewer() -> None:
+    shipped = load_handbook(Path(__file__).resolve().parents[1])
+    config = shipped.config
+    assert (config.languages, config.source_lang) == (["en", "cy"], "en")
+    welsh = {doc.id: doc.translation("cy") for doc in shipped if doc.translation("cy") is not None}
+    assert sorted(welsh) == ["POL-SAF-01", "PRO-SAF-01", "PRO-SAF-02", "SOP-01"]
+    for doc_id, found in welsh.items():
+        assert found is not None
+        record = found.record
+        assert (record.state, record.reviewed_by, record.reviewed_on) == ("draft", None, None), doc_id
+        assert record.translated_by == "Draft translator (not a fluent Welsh speaker)"
+        doc = shipped.get(doc_id)
+        assert doc is not None and record.source_sha256 == content_digest(doc.path, doc.source.text)
+        assert config.bilingual.covers(doc_id, doc.kind.value, doc.meta.audience)
+
+
+def test_every_printed_label_exists_in_english_and_welsh() -> None:
+    assert set(EN) == set(CY)
+    assert all(CY[key] and CY[key] != EN[key] for key in CY if not key.startswith(("version", "docref")))
+    assert labels("cy-GB") is CY and labels("fr") is EN
+    assert [long_date(date(2026, m, 1), "cy").split()[1] for m in range(1, 13)] == [
+        "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
+        "Tachwedd", "Rhagfyr"]
+    assert long_date(date(2026, 5, 14), "en-GB") == "14 May 2026"

@@ -8,7 +8,7 @@ the policy lead can jump straight to the offending key, list item or link.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -29,10 +29,10 @@ class Finding:
     """1-based line number; 1 when the whole file is at fault."""
     column: int
     """1-based column number."""
-    severity: Severity = field(compare=False)
-    code: str = field(compare=False)
+    severity: Severity
+    code: str
     """Stable upper-case identifier, e.g. ``UNKNOWN_CLAUSE``; documented in the user guide."""
-    message: str = field(compare=False)
+    message: str
 
     def format(self) -> str:
         """The one-line form every command prints: ``path:line:col: severity: CODE message``."""

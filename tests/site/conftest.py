@@ -18,11 +18,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         "build", "site", str(root), "--as-of", AS_OF.isoformat(), "--include-drafts"
     )
     assert preview.returncode == 0, preview.stderr
-    preview_dir = root / "preview-site"
-    (root / "build" / "site").rename(preview_dir)
+    assert not (root / "build" / "site").exists(), "the draft preview touched the staff site"
     staff = run_polisi("build", "site", str(root), "--as-of", AS_OF.isoformat())
     assert staff.returncode == 0, staff.stderr
-    return BuiltSite(root, root / "build" / "site", preview_dir)
+    return BuiltSite(root, root / "build" / "site", root / "build" / "preview")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -23,6 +23,9 @@ FILES = {
     "polisi.yml": """\
 organisation: Example Care Ltd
 service: Example family centre
+service_type: residential_family_centre
+not_applicable:
+  SPRI-2017:reg-10: Example Care Ltd is an organisation, not an individual provider.
 areas:
   SAF: Safeguarding
   WB: Whistleblowing

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +23,7 @@ from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
 
 from polisi.handbook.catalogue import load_catalogue
 from polisi.handbook.markdown import EXTENSIONS
+from polisi.handbook.model import load_handbook
 
 REPO = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https?://[^\s\"'<>)\\`]+")
@@ -69,22 +72,30 @@ def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) ->
     assert "Allegations against staff" not in _text(site / "search/search_index.json")
 
 
-def test_document_panel(built_site: BuiltSite) -> None:
+def _words(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+def test_document_page_opens_with_what_staff_need(built_site: BuiltSite) -> None:
+    """Title, badges, owner, version and the signed PDF, then the text: the legal basis is one
+    line of counts that expands, and the approval facts and history follow the text."""
     page = _text(built_site.staff / "policies/POL-SAF-01.html")
     panel = page[page.index('class="polisi-panel"') : page.index("</section>")]
-    facts = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel))
-    for expected in (
-        "Reference POL-SAF-01",
-        "Version 2.0",
-        "Status Approved",
-        "Owner Registered Manager",
-        "Approved by Responsible Individual",
-        "Approved on 1 March 2026",
-        "Next review 1 March 2027 In date",
-        "Procedures PRO-SAF-01 Responding to a safeguarding concern",
-    ):
-        assert expected in facts
-    assert 'data-review-due="2027-03-01"' in panel
+    assert _words(panel[: panel.index("<details")]) == (
+        'class="polisi-panel" aria-label="About this document" data-search-exclude> '
+        "POL-SAF-01 Approved In date Owner Registered Manager Version 2.0 "
+        "Next review 1 March 2027 Signed copy POL-SAF-01.pdf (signed PDF) "
+        "Procedures PRO-SAF-01 Responding to a safeguarding concern"
+    )
+    assert 'data-review-due="2027-03-01" data-warning-days="60"' in panel
+    assert '<a href="../pdf/POL-SAF-01.pdf" download>' in panel
+    assert (built_site.staff / "pdf/POL-SAF-01.pdf").read_bytes().startswith(b"%PDF")
+    assert page.index("</section>") < page.index('id="purpose"')
+    basis = panel[panel.index('<details class="polisi-basis">') :]
+    assert _words(basis[: basis.index("</summary>")]) == (
+        "Legal basis: 2 legislation, 1 statutory guidance, 1 code of professional practice, "
+        "1 guidance"
+    )
     catalogue, _ = load_catalogue()
     for label, clause_id in (
         ("Legislation", "SPRI-2017:reg-27"),
@@ -95,12 +106,17 @@ def test_document_panel(built_site: BuiltSite) -> None:
     ):
         clause = catalogue.get(clause_id)
         assert clause is not None
-        assert f'href="{clause.url}"' in panel
-        assert panel.index(f"<dt>{label}</dt>") < panel.index(f'href="{clause.url}"')
+        assert f'href="{clause.url}"' in basis
+        assert basis.index(f"<dt>{label}</dt>") < basis.index(f'href="{clause.url}"')
         if clause.locator:
-            assert clause.title in panel
-    assert '<a href="../pdf/POL-SAF-01.pdf" download>' in panel
-    assert (built_site.staff / "pdf/POL-SAF-01.pdf").read_bytes().startswith(b"%PDF")
+            assert clause.title in basis
+    about = page[page.index('id="polisi-about"') : page.index('id="revision-history"')]
+    assert _words(about[about.index("<dl") :]).startswith(
+        "Reference POL-SAF-01 Area Safeguarding "
+        "Approved by Responsible Individual Approved on 1 March 2026 "
+        "Last reviewed 1 March 2026 Next review 1 March 2027 In date"
+    )
+    assert 'href="../areas.html#saf"' in about
     history = page[page.index('id="revision-history"') :]
     assert history.index("Safeguarding policy version 2.0 approved") < history.index(
         "First handbook"
@@ -111,6 +127,41 @@ def test_document_panel(built_site: BuiltSite) -> None:
     assert 'href="../policies/POL-SAF-01.html">safeguarding policy</a>' in procedure
 
 
+def test_search_snippets_are_the_documents_own_text(built_site: BuiltSite) -> None:
+    index = json.loads((built_site.staff / "search/search_index.json").read_text("utf-8"))
+    first = {d["location"]: d for d in index["docs"]}
+    assert first["policies/POL-SAF-01.html"]["text"] == ""
+    assert first["policies/POL-SAF-01.html#purpose"]["text"] == (
+        "<p>Everyone at the centre keeps children and adults safe.</p>"
+    )
+    assert first["procedures/PRO-SAF-01.html"]["text"].startswith(
+        "<p>This procedure carries out the safeguarding policy.</p>"
+    )
+    for doc in index["docs"]:
+        assert "Registered Manager Version" not in doc["text"], doc["location"]
+        assert "Legal basis:" not in doc["text"], doc["location"]
+    policies = first["policies/index.html#saf"]["text"]
+    assert "POL-SAF-01 Safeguarding children and adults at risk" in policies
+    assert "PRO-SAF-01 Responding to a safeguarding concern" in policies
+
+
+def test_index_pages_show_titles_and_ids_never_break(built_site: BuiltSite) -> None:
+    policies = _text(built_site.staff / "policies/index.html")
+    row = policies[policies.index('<span class="polisi-id">POL-SAF-01</span>') :]
+    row = row[: row.index("</tr>")]
+    assert _words(row).startswith(
+        "POL-SAF-01 Safeguarding children and adults at risk How we keep children and adults at "
+        "risk safe. PRO-SAF-01 Responding to a safeguarding concern 1 March 2027 In date"
+    )
+    procedures = _text(built_site.staff / "procedures/index.html")
+    assert '<span class="polisi-id">PRO-SAF-01</span> Responding to a safeguarding concern' in (
+        procedures
+    )
+    assert '<span class="polisi-id">POL-SAF-01</span> Safeguarding children' in procedures
+    css = (built_site.staff / "assets/polisi/polisi.css").read_text("utf-8")
+    assert re.search(r"\.polisi-id \{\s*white-space: nowrap;", css)
+
+
 def test_preview_build_marks_drafts_and_withdrawn(built_site: BuiltSite) -> None:
     site = built_site.preview
     draft = _text(site / "procedures/PRO-SAF-02.html")
@@ -119,24 +170,52 @@ def test_preview_build_marks_drafts_and_withdrawn(built_site: BuiltSite) -> None
     assert "Withdrawn: no longer in force" in withdrawn
     assert "Preview including drafts" in _text(site / "index.html")
     assert 'href="../procedures/PRO-SAF-02.html"' in _text(site / "policies/POL-SAF-01.html")
-    nav = _text(site / "index.html")
-    assert "PRO-SAF-02 Allegations against staff (draft)" in nav
+    areas = _text(site / "areas.html")
+    assert (
+        'PRO-SAF-02</span> Allegations against staff</a> <span class="polisi-badge polisi-badge--draft">Draft'
+        in areas
+    )
     schedule = _text(site / "review-schedule.html")
     drafts = schedule[schedule.index('id="drafts"') : schedule.index('id="withdrawn"')]
     assert "PRO-SAF-02" in drafts and "PRO-SAF-01" not in drafts
 
 
-def test_legal_basis_register_lists_every_clause(built_site: BuiltSite) -> None:
+def test_legal_basis_register_lists_each_clause_once(built_site: BuiltSite) -> None:
     page = _text(built_site.staff / "legal-basis.html")
     catalogue, _ = load_catalogue()
-    for clause_id in catalogue.clauses:
-        assert f"<code>{clause_id}</code>" in page, clause_id
-    row = page[page.index("<code>SPRI-2017:reg-27</code>") :]
-    row = row[: row.index("</tr>")]
-    assert "POL-SAF-01" in row and "PRO-SAF-01" in row and "SOP-01" in row
     uncited = page[page.index('id="clauses-no-document-cites"') :]
-    assert "SI 2017/1264 reg 64</a>" in uncited
-    assert "SI 2017/1264 reg 27</a>" not in uncited
+    cited = page[: page.index('id="clauses-no-document-cites"')]
+    citing = {"SPRI-2017:reg-27", "SSWBA-2014:s-130", "SG-SPRI-2019:reg-27", "CoPP-W-2026",
+              "WSP:chi-s2"}
+    for clause_id in catalogue.clauses:
+        assert page.count(f"<code>{clause_id}</code>") == 1, clause_id
+        assert (f"<code>{clause_id}</code>" in cited) == (clause_id in citing), clause_id
+    row = cited[cited.index("<code>SPRI-2017:reg-27</code>") :]
+    row = row[: row.index("</tr>")]
+    assert _words(row) == (
+        "SPRI-2017:reg-27 Safeguarding policies and procedures SOP-01 Statement of purpose "
+        "POL-SAF-01 Safeguarding children and adults at risk "
+        "PRO-SAF-01 Responding to a safeguarding concern"
+    )
+    assert "Not cited" not in cited
+    gaps = uncited[: uncited.index('id="not-applicable-to-this-service"')]
+    not_applicable = uncited[uncited.index('id="not-applicable-to-this-service"') :]
+    handbook = load_handbook(built_site.handbook)
+    reasons = handbook.not_applicable
+    assert "SPRI-2017:reg-10" in reasons and any("Applies only to" in r for r in reasons.values())
+    for clause_id, reason in reasons.items():
+        assert f"<code>{clause_id}</code>" in not_applicable, clause_id
+        assert reason in not_applicable
+    assert f"<code>SPRI-2017:reg-10</code><br><span class=\"polisi-summary\">{reasons['SPRI-2017:reg-10']}" in (
+        not_applicable
+    )
+    gap_count = len(catalogue.clauses) - len(citing) - len(reasons)
+    assert f"{gap_count} of {len(catalogue.clauses)} catalogue entries apply to this service" in gaps
+    assert gaps.count("<code>") == gap_count
+    reg64 = gaps[gaps.index("SI 2017/1264 reg 64</a>") :]
+    assert _words(reg64[: reg64.index("</li>")]) == (
+        "SI 2017/1264 reg 64 : Complaints policy and procedure SPRI-2017:reg-64"
+    )
 
 
 def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:
@@ -148,7 +227,14 @@ def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:
     home = _text(built_site.staff / "index.html")
     assert "Example family centre" in home and "Example Care Ltd" in home
     assert re.search(r"<strong>3</strong>\s*in date", home)
-    assert "By area" in home and "Safeguarding" in home
+    assert 'data-review-dates="2026-09-01 2027-03-01 2027-03-01"' in home
+    assert 'href="areas.html">By area</a>' in home
+    areas = _text(built_site.staff / "areas.html")
+    saf = areas[areas.index('id="saf"') :]
+    assert _words(saf[: saf.index("</ul>")]).endswith(
+        "¶ POL-SAF-01 Safeguarding children and adults at risk (policy) "
+        "PRO-SAF-01 Responding to a safeguarding concern"
+    )
 
 
 def test_site_references_nothing_outside_itself(built_site: BuiltSite) -> None:
@@ -220,6 +306,41 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     assert fingerprint() == before
 
 
+def _site_files(site: Path) -> dict[str, object]:
+    """Every built file's bytes; the search index as its sorted entries (order does not matter)."""
+    files: dict[str, object] = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if rel == "search/search_index.json":
+            index = json.loads(path.read_text("utf-8"))
+            files[rel] = (index["config"], sorted(index["docs"], key=lambda d: json.dumps(d, sort_keys=True)))
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
+
+
+def test_rebuild_after_an_edit_rebuilds_one_page_and_matches_a_cold_build(tmp_path: Path) -> None:
+    root = write_handbook(tmp_path / "handbook")
+    build = ("build", "site", str(root), "--as-of", AS_OF.isoformat())
+    assert run_polisi(*build).returncode == 0
+    cached = root / "build/cache/site-site/site"
+    untouched = (cached / "policies/POL-SAF-01.html").stat().st_mtime_ns
+    procedure = root / "procedures/PRO-SAF-01.md"
+    procedure.write_text(procedure.read_text("utf-8") + "\nAsk for the Heronsbill form.\n", "utf-8")
+    result = run_polisi(*build)
+    assert result.returncode == 0, result.stderr
+    site = root / "build/site"
+    assert "Ask for the Heronsbill form." in _text(site / "procedures/PRO-SAF-01.html")
+    assert (cached / "policies/POL-SAF-01.html").stat().st_mtime_ns == untouched, "not incremental"
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    assert [d["location"] for d in index["docs"]].count("policies/POL-SAF-01.html#purpose") == 1
+    assert any("Heronsbill" in d["text"] for d in index["docs"])
+    incremental = _site_files(site)
+    shutil.rmtree(root / "build/cache")
+    assert run_polisi(*build).returncode == 0
+    assert _site_files(site) == incremental
+
+
 def test_build_all_includes_the_site(tmp_path: Path) -> None:
     root = write_handbook(tmp_path / "handbook")
     result = run_polisi("build", "all", str(root), "--as-of", AS_OF.isoformat())
@@ -228,7 +349,9 @@ def test_build_all_includes_the_site(tmp_path: Path) -> None:
     assert "staff site, 3 documents" in result.stdout
 
 
-def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
+def test_serve_rebuilds_once_per_real_change(tmp_path: Path) -> None:
+    """A file read or saved unchanged rebuilds nothing (watchdog reports opened and
+    closed_no_write events when the rebuild reads the sources); one edit rebuilds exactly once."""
     root = write_handbook(tmp_path / "handbook")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -243,6 +366,7 @@ def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
             str(root),
             "--as-of",
             AS_OF.isoformat(),
+            "--include-drafts",
             "--port",
             str(port),
         ],
@@ -268,6 +392,11 @@ def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
 
     try:
         page_once_it_has("Responding to a safeguarding concern")
+        policy = root / "policies/POL-SAF-01.md"
+        policy.write_text(policy.read_text(encoding="utf-8"), encoding="utf-8")
+        for path in root.rglob("*.md"):
+            path.read_bytes()
+        time.sleep(2)
         source = root / "procedures/PRO-SAF-01.md"
         source.write_text(
             source.read_text(encoding="utf-8").replace(
@@ -276,10 +405,11 @@ def test_serve_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
             ),
             encoding="utf-8",
         )
-        assert "Acting on a safeguarding worry" in page_once_it_has(
-            "Acting on a safeguarding worry"
-        )
+        assert "Acting on a safeguarding worry" in page_once_it_has("Acting on a safeguarding worry")
+        time.sleep(3)
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(timeout=20)
+        _, said = server.communicate(timeout=20)
     assert server.returncode in (0, 1)
+    assert said.count("polisi: source changed; preview rebuilt") == 1, said
+    assert not (root / "build" / "site").exists() and not (root / "build" / "preview").exists()

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from polisi.check.applicability import applicability
 from polisi.check.approval_record import approval_record
+from polisi.check.areas import undeclared_areas
 from polisi.check.containment import containment
 from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
@@ -258,4 +259,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, containment)
+                           not_applicable, containment, undeclared_areas)

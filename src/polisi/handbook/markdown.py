@@ -7,6 +7,7 @@ renders the same on the intranet, on paper and in Word.
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
@@ -65,6 +66,18 @@ class _RewriteExtension(Extension):
             md.treeprocessors.register(_Rewrite(md, "img", "src", self.images), "polisi-images", 1)
 
 
+_THREAD = threading.local()
+
+
+def _plain_markdown() -> markdown.Markdown:
+    """One converter per thread for bodies rendered without rewriting (the checks render every
+    document): setting up the extensions costs more than converting a document."""
+    md = getattr(_THREAD, "markdown", None)
+    if md is None:
+        md = _THREAD.markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
+    return md
+
+
 def render_markdown(
     text: str, rewrite_links: LinkRewriter | None = None, rewrite_images: LinkRewriter | None = None,
     *, sanitise: bool = True,
@@ -76,9 +89,11 @@ def render_markdown(
     does the same for image sources (the PDFs embed them). The HTML is sanitised
     (:mod:`polisi.handbook.sanitise`); only the checks ask for it raw, to report what would go.
     """
-    extensions: list[str | Extension] = list(EXTENSIONS)
-    if rewrite_links is not None or rewrite_images is not None:
-        extensions.append(_RewriteExtension(rewrite_links, rewrite_images))
-    md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
+    if rewrite_links is None and rewrite_images is None:
+        md = _plain_markdown()
+        md.reset()
+    else:
+        extensions: list[str | Extension] = [*EXTENSIONS, _RewriteExtension(rewrite_links, rewrite_images)]
+        md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     html = md.convert(text)
     return sanitise_html(html) if sanitise else html

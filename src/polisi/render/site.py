@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,13 +22,17 @@ from typing import Any
 from polisi.check.gate import Checked
 from polisi.errors import BuildError
 from polisi.handbook.model import Handbook
+from polisi.handbook.sanitise import SITE_NONCE
 from polisi.history.git import History
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
+from polisi.render.site_incremental import build_incrementally, cache_nonce, cache_paths
+from polisi.render.site_labels import site_labels
 from polisi.render.site_plan import ASSETS, SitePlan
-from polisi.render.site_stage import stage_site
+from polisi.render.site_stage import OVERRIDES, stage_site
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 @dataclass(frozen=True)
@@ -39,20 +44,26 @@ class SiteBuilt:
     include_drafts: bool
 
 
-def site_folder(handbook: Handbook) -> Path:
-    return handbook.build_dir / "site"
+def site_folder(handbook: Handbook, include_drafts: bool = False) -> Path:
+    """``build/site`` for the staff site; ``build/preview`` for the draft preview, so a preview
+    can never be mistaken for, or overwrite, what staff are shown."""
+    return handbook.build_dir / ("preview" if include_drafts else "site")
 
 
 def plan_site(
-    checked: Checked, history: History, as_of: date, include_drafts: bool = False
+    checked: Checked, history: History, as_of: date, include_drafts: bool = False, nonce: str = SITE_NONCE,
+    language: str | None = None,
 ) -> SitePlan:
-    """Decide what the site holds, including the signed PDFs and bundle already built."""
+    """Decide what the site (or one translation language's tree) holds, including the signed PDFs and
+    bundle already built in that language."""
     handbook = checked.handbook
     build = handbook.build_dir
-    probe = SitePlan(handbook, history, as_of, include_drafts)
-    pdfs = frozenset(d.id for d in probe.published if (build / "pdf" / f"{d.id}.pdf").is_file())
-    bundle = (build / "bundle" / "inspector-bundle.pdf").is_file()
-    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle)
+    probe = SitePlan(handbook, history, as_of, include_drafts, language=language)
+    folder = language or ""
+    pdfs = frozenset(d.id for d in probe.published if not probe.untranslated(d)
+                     and (build / "pdf" / folder / f"{d.id}.pdf").is_file())
+    bundle = (build / "bundle" / folder / "inspector-bundle.pdf").is_file()
+    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle, nonce, language=language)
 
 
 def render_site(
@@ -63,38 +74,54 @@ def render_site(
     include_drafts: bool = False,
     target: Path | None = None,
 ) -> SiteBuilt:
-    """Build the site into ``target`` (default ``build/site``); :class:`BuildError` on failure."""
-    plan = plan_site(checked, history, as_of, include_drafts)
-    target = target or site_folder(plan.handbook)
-    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp, replace_folder(target) as out:
-        config_path = write_staging(plan, Path(tmp), out)
-        run_mkdocs(["build", "--strict", "--config-file", str(config_path)])
-    return SiteBuilt(target, len(plan.published), include_drafts)
+    """Build the site into ``target`` (default :func:`site_folder`); :class:`BuildError` on failure."""
+    target = target or site_folder(checked.handbook, include_drafts)
+    documents = 0
+    with replace_folder(target) as out:  # the source language at the root, each translation in <code>/
+        for code in (None, *checked.handbook.config.translation_languages):
+            cache = checked.handbook.build_dir / "cache" / (f"site-{target.name}" + (f"-{code}" if code else ""))
+            plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache), language=code)
+            _build_tree(plan, cache, out / code if code else out)
+            documents = documents or len(plan.published)  # the source tree's count
+    return SiteBuilt(target, documents, include_drafts)
 
 
-def write_staging(plan: SitePlan, staging: Path, site_dir: Path) -> Path:
-    """Stage every page under ``staging/docs`` and write the MkDocs configuration beside it."""
-    nav = stage_site(plan, staging / "docs")
-    config_path = staging / "mkdocs.yml"
-    write_site_config(site_config(plan, nav, staging / "docs", site_dir), config_path)
-    return config_path
+def _build_tree(plan: SitePlan, cache: Path, out: Path) -> None:
+    """Stage one language's pages and run MkDocs on them (incrementally) into ``out``."""
+    staging, cached_site = cache_paths(cache)
+    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp:
+        nav = stage_site(plan, Path(tmp))
+        write_site_config(site_config(plan, nav, staging, cached_site), Path(tmp) / "mkdocs.yml")
+        built = build_incrementally(Path(tmp), cache, run_mkdocs)
+        shutil.copytree(built, out, dirs_exist_ok=True)
 
 
 def site_config(
-    plan: SitePlan, nav: list[NavEntry], docs_dir: Path, site_dir: Path
+    plan: SitePlan, nav: list[NavEntry], staging: Path, site_dir: Path
 ) -> dict[str, Any]:
-    """The MkDocs configuration for staged pages in ``docs_dir``."""
+    """The MkDocs configuration for pages staged in ``staging`` by :func:`stage_site`."""
     handbook = plan.handbook
-    return derive_site_config(
+    config = derive_site_config(
         read_site_config(handbook.root),
         site_name=handbook.config.service,
-        language=handbook.config.language,
-        docs_dir=docs_dir,
+        language=handbook.config.lang_tag(plan.lang),
+        docs_dir=staging / "docs",
+        overrides=staging / OVERRIDES,
         site_dir=site_dir,
         nav=nav,
         extra_css=[f"{ASSETS}/polisi.css"],
         extra_javascript=[f"{ASSETS}/review.js"],
+        nonce=plan.nonce,
     )
+    if plan.language:  # a translation tree is in its own language, whatever mkdocs.yml says
+        config["theme"]["language"] = plan.language
+    if plan.pairs():  # Material's language menu in the header: each tree's home page
+        prefix = dict(plan.pairs())
+        config["extra"]["alternate"] = [
+            {"name": site_labels(code)["language_name"], "link": prefix.get(code, "") + "index.html", "lang": code}
+            for code in handbook.config.published_languages
+        ]
+    return config
 
 
 def mkdocs_command(args: list[str]) -> list[str]:
@@ -107,12 +134,19 @@ def mkdocs_environment() -> dict[str, str]:
 
 
 def run_mkdocs(args: list[str]) -> None:
-    """Run MkDocs; its first warning or error becomes a one-line :class:`BuildError`."""
+    """Run MkDocs; its first warning or error becomes a one-line :class:`BuildError`.
+
+    Warnings are read from its output rather than left to ``--strict``, because a dirty build
+    always warns that it is one (the only warning that is not a problem here)."""
     result = subprocess.run(
         mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
     )
-    if result.returncode != 0:
-        raise BuildError(f"site not built: MkDocs: {first_problem(result.stderr + result.stdout)}")
+    output = "\n".join(
+        line for line in (result.stderr + result.stdout).splitlines() if _DIRTY_NOTICE not in line
+    )
+    problems = [line for line in output.splitlines() if _ANSI.sub("", line).startswith(("ERROR", "WARNING"))]
+    if result.returncode != 0 or problems:
+        raise BuildError(f"site not built: MkDocs: {first_problem(output)}")
 
 
 def first_problem(output: str) -> str:

@@ -57,19 +57,24 @@ def derive_site_config(
     site_name: str,
     language: str,
     docs_dir: Path,
+    overrides: Path,
     site_dir: Path,
     nav: list[NavEntry],
     extra_css: list[str],
     extra_javascript: list[str],
+    nonce: str,
 ) -> dict[str, Any]:
     """``base`` with polisi's structure and offline settings applied on top.
 
-    The sanitiser (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension: it cleans
-    each document body the stage marked, so the site keeps exactly what the PDFs and Word copies keep.
+    ``overrides`` (polisi's 404 page) becomes the theme's ``custom_dir`` unless the handbook's
+    configuration names its own: the organisation owns the look. The sanitiser
+    (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension: it cleans each document
+    body the stage marked with ``nonce``, so the site keeps exactly what the PDFs and Word copies keep.
     """
     config = dict(base)
     theme = dict(config.get("theme") or {"name": "material"})
     theme["font"] = False
+    theme.setdefault("custom_dir", str(overrides))
     theme.setdefault("language", _theme_language(language))
     extra = dict(config.get("extra") or {})
     extra["generator"] = False
@@ -84,7 +89,7 @@ def derive_site_config(
         extra_css=[*config.get("extra_css", []), *extra_css],
         extra_javascript=[*config.get("extra_javascript", []), *extra_javascript],
         markdown_extensions=[*(config.get("markdown_extensions") or []),
-                             {sanitise.__name__: {"nonce": sanitise.SITE_NONCE}}],
+                             {sanitise.__name__: {"nonce": nonce}}],
     )
     return config
 

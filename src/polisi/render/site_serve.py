@@ -1,14 +1,24 @@
 """``polisi serve``: a live preview of the site that rebuilds when a source file changes.
 
 MkDocs' own development server serves a staging folder and reloads the
-browser; polisi watches the handbook (with watchdog) and re-stages the pages
-whenever a document, ``polisi.yml``, ``mkdocs.yml`` or a reference file
-changes. A change that fails the checks is reported and the preview keeps
-showing the last good version.
+browser, rebuilding only the pages whose staged Markdown changed (``--dirty``;
+Material keeps the search index whole across such rebuilds); polisi watches
+the handbook (with watchdog) and re-stages the pages whenever a document,
+``polisi.yml``, ``mkdocs.yml`` or a reference file changes. A change that fails
+the checks is reported and the preview keeps showing the last good version.
+
+Only events that can change a file (created, modified, deleted, moved) count:
+watchdog also reports files being opened and closed unwritten, and the rebuild
+reads every source, so counting those would make each rebuild trigger the next.
+A burst of events (an editor's save-rename-chmod) is waited out, then the
+sources' content is compared with what was last built, so a save that changes
+nothing, or an edit undone within the burst, rebuilds nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import signal
 import subprocess
@@ -25,11 +35,16 @@ from polisi.history.git import load_history
 from polisi.output import format_report
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
 from polisi.render.site_config import write_site_config
-from polisi.render.site_stage import stage_site
+from polisi.render.site_incremental import sync_tree
+from polisi.render.site_stage import OVERRIDES, stage_site
 
 Say = Callable[[str], None]
 DEBOUNCE_SECONDS = 0.3
+"""How long the sources must be quiet before a burst of changes is rebuilt, once."""
 IGNORED_PARTS = frozenset({".git", "__pycache__", ".venv", "node_modules"})
+CONTENT_EVENTS = frozenset({"created", "modified", "deleted", "moved"})
+"""watchdog event types that can change what a file holds; ``opened`` and ``closed_no_write``
+(reported when the rebuild reads a source) cannot."""
 
 
 def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, say: Say) -> None:
@@ -44,17 +59,17 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            try:
-                parts = Path(str(event.src_path)).relative_to(watched).parts
-            except ValueError:
+            if event.event_type not in CONTENT_EVENTS:
                 return
-            if not ignored & set(parts):
+            paths = [event.src_path, getattr(event, "dest_path", "")]
+            if any(_watched_path(watched, str(p), ignored) for p in paths if p):
                 changed.set()
 
     observer = Observer()
     process: subprocess.Popen[bytes] | None = None
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
+        built = sources_fingerprint(watched, ignored)
         restage(root, as_of, include_drafts, live)
         observer.schedule(Handler(), str(watched), recursive=True)
         observer.start()
@@ -62,6 +77,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
             mkdocs_command(
                 [
                     "serve",
+                    "--dirty",
                     "--config-file",
                     str(live / "mkdocs.yml"),
                     "--dev-addr",
@@ -74,8 +90,11 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
         while process.poll() is None:
             if not changed.wait(0.5):
                 continue
-            threading.Event().wait(DEBOUNCE_SECONDS)
-            changed.clear()
+            _wait_out_burst(changed)
+            now = sources_fingerprint(watched, ignored)
+            if now == built:
+                continue
+            built = now
             try:
                 restage(root, as_of, include_drafts, live)
                 say("polisi: source changed; preview rebuilt")
@@ -95,6 +114,37 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
         shutil.rmtree(live, ignore_errors=True)
 
 
+def _wait_out_burst(changed: threading.Event) -> None:
+    """Return once no change has been reported for :data:`DEBOUNCE_SECONDS`."""
+    while True:
+        changed.clear()
+        if not changed.wait(DEBOUNCE_SECONDS):
+            return
+
+
+def _watched_path(watched: Path, path: str, ignored: frozenset[str]) -> bool:
+    try:
+        parts = Path(path).relative_to(watched).parts
+    except ValueError:
+        return False
+    return not ignored & set(parts)
+
+
+def sources_fingerprint(root: Path, ignored: frozenset[str]) -> dict[str, str]:
+    """Relative path -> content digest of every file a rebuild could read."""
+    found: dict[str, str] = {}
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name not in ignored]
+        for name in names:
+            path = Path(folder, name)
+            try:
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            except OSError:
+                continue
+            found[path.relative_to(root).as_posix()] = digest
+    return found
+
+
 def build_dir_name(root: Path) -> str:
     """The build folder's name, so that writing outputs does not trigger a rebuild."""
     from polisi.handbook.config import load_config
@@ -108,33 +158,16 @@ def restage(root: Path, as_of: date | None, include_drafts: bool, live: Path) ->
     checked = load_checked(root, day)
     plan = plan_site(checked, load_history(root), day, include_drafts)
     with tempfile.TemporaryDirectory(prefix="polisi-stage-") as fresh:
-        nav = stage_site(plan, Path(fresh) / "docs")
-        _sync(Path(fresh) / "docs", live / "docs")
+        nav = stage_site(plan, Path(fresh))
+        for folder in ("docs", OVERRIDES):
+            sync_tree(Path(fresh) / folder, live / folder)  # MkDocs' watcher sees only real changes
     config_path = live / "mkdocs.yml"
     new_config = live / "mkdocs.yml.new"
-    write_site_config(site_config(plan, nav, live / "docs", live / "site"), new_config)
+    write_site_config(site_config(plan, nav, live, live / "site"), new_config)
     if config_path.is_file() and config_path.read_bytes() == new_config.read_bytes():
         new_config.unlink()
     else:
         new_config.replace(config_path)
-
-
-def _sync(source: Path, target: Path) -> None:
-    """Make ``target`` hold exactly ``source``'s files, touching only those that differ,
-    so MkDocs' watcher rebuilds once and only for real changes."""
-    target.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
-    for rel in wanted:
-        new, old = source / rel, target / rel
-        if not old.is_file() or old.read_bytes() != new.read_bytes():
-            old.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(new, old)
-    for old in sorted(target.rglob("*"), reverse=True):
-        rel = old.relative_to(target)
-        if old.is_file() and rel not in wanted:
-            old.unlink()
-        elif old.is_dir() and not any(old.iterdir()):
-            old.rmdir()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -8,6 +8,7 @@ in a staff build) is pointed at a short page saying so.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import shutil
 from importlib import resources
@@ -21,67 +22,92 @@ from markupsafe import Markup
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
-from polisi.handbook.sanitise import SITE_NONCE, region_markers
+from polisi.handbook.sanitise import region_markers
+from polisi.render.labels import labels as document_labels
+from polisi.render.labels import long_date
 from polisi.render.site_config import NavEntry
+from polisi.render.site_html import PageHtml
+from polisi.render.site_labels import script_labels, site_labels
 from polisi.render.site_plan import (
+    AREAS,
     ASSETS,
     HOME,
     KIND_LABELS,
+    POLICIES,
+    PROCEDURES,
     REGISTER,
     SCHEDULE,
-    STATE_LABELS,
     UNPUBLISHED,
     SitePlan,
     clause_label,
-    long_date,
 )
 
 STATIC_FILES = ("polisi.css", "review.js")
+OVERRIDES = "overrides"
+"""The theme override folder beside ``docs``: polisi's 404 page in the house style."""
+GROUP_IDS = {
+    "overdue": "overdue",
+    "due": "due-soon",
+    "in_date": "in-date",
+    "drafts": "drafts",
+    "withdrawn_group": "withdrawn",
+}
+"""Anchors of the review schedule's groups, fixed so links to them survive a change of wording."""
 
 
-def stage_site(plan: SitePlan, docs: Path) -> list[NavEntry]:
-    """Write every page, asset and copied PDF under ``docs``; return the navigation."""
+def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
+    """Write every page, asset and copied PDF under ``staging/docs``, and the theme overrides
+    under ``staging/overrides``; return the navigation."""
     env = _environment()
+    env.filters["long_date"] = lambda day: long_date(day, plan.lang)
+    docs = staging / "docs"
     for doc in plan.published:
+        if plan.untranslated(doc):
+            page = plan.page(doc)
+            source = plan.handbook.config.source_lang
+            _write(env, plan, docs, page, "untranslated.md.j2", doc=doc,
+                   source_name=plan.labels.get(f"name_{source}", source),
+                   source_href="../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html")
+            continue
         body = _staged_body(plan, doc, docs)
-        _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body))
-    for kind, folder_page in (
-        (Kind.POLICY, "policies/index.md"),
-        (Kind.PROCEDURE, "procedures/index.md"),
-    ):
+        _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body),
+               translation=translation_notice(plan, doc))
+    for kind, folder_page in ((Kind.POLICY, POLICIES), (Kind.PROCEDURE, PROCEDURES)):
         _write(env, plan, docs, folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
     for doc_id in sorted(plan.linked_unpublished):
         target = plan.handbook.get(doc_id)
         _write(env, plan, docs, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=target)
-    _write(env, plan, docs, REGISTER, "register.md.j2", kind_labels=KIND_LABELS)
+    _write(env, plan, docs, AREAS, "areas.md.j2")
+    _write(env, plan, docs, REGISTER, "register.md.j2",
+           kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
     _write(env, plan, docs, HOME, "home.md.j2")
+    _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
+    _write(env, plan, staging / OVERRIDES, "main.html", "main.html.j2")
     _copy_static(docs / ASSETS)
     _copy_outputs(plan, docs)
     return navigation(plan)
 
 
 def navigation(plan: SitePlan) -> list[NavEntry]:
-    """Home, the statement of purpose, each kind's list, every area's documents, the registers."""
-    nav: list[NavEntry] = [{"Home": HOME}]
+    """The same few entries on every page, however many documents there are: listing every
+    document in the navigation would repeat the whole handbook on each page, so the site would
+    grow with the square of the handbook. Documents are reached from the lists and the search."""
+    labels = plan.labels
+    nav: list[NavEntry] = [{labels["home"]: HOME}]
     statement = plan.of_kind(Kind.STATEMENT)
     if statement:
-        nav.append({nav_title(statement[0]): plan.page(statement[0])})
-    nav += [{"All policies": "policies/index.md"}, {"All procedures": "procedures/index.md"}]
-    by_area = [
-        {name: [{nav_title(d): plan.page(d)} for d in docs]} for _, name, docs in plan.areas()
-    ]
-    if by_area:
-        nav.append({"By area": by_area})
-    nav += [{"Legal basis register": REGISTER}, {"Review schedule": SCHEDULE}]
+        nav.append({nav_title(plan, statement[0]): plan.page(statement[0])})
+    nav += [{labels["all_policies"]: POLICIES}, {labels["all_procedures"]: PROCEDURES}]
+    if plan.areas():
+        nav.append({labels["by_area"]: AREAS})
+    nav += [{labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
     return nav
 
 
-def nav_title(doc: Document) -> str:
-    marker = "" if doc.approved else f" ({doc.status})"
-    if doc.kind is Kind.STATEMENT:
-        return f"Statement of Purpose{marker}"
-    return f"{doc.id} {doc.title}{marker}"
+def nav_title(plan: SitePlan, doc: Document) -> str:
+    title = plan.labels["statement"] if doc.kind is Kind.STATEMENT else f"{doc.id} {doc.title}"
+    return title if doc.approved else f"{title} ({plan.labels['status_' + doc.status].lower()})"
 
 
 def _environment() -> Environment:
@@ -95,7 +121,16 @@ def _environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["clause_label"] = clause_label
-    env.globals.update(STATE_LABELS=STATE_LABELS, Kind=Kind)
+    env.globals.update(
+        Kind=Kind,
+        HOME=HOME,
+        AREAS=AREAS,
+        POLICIES=POLICIES,
+        PROCEDURES=PROCEDURES,
+        REGISTER=REGISTER,
+        SCHEDULE=SCHEDULE,
+        GROUP_IDS=GROUP_IDS,
+    )
     return env
 
 
@@ -105,20 +140,83 @@ def _write(
     def url(target: str) -> str:
         return plan.url(target, page)
 
-    text = env.get_template(template).render(plan=plan, here=page, url=url, **context)
+    html = PageHtml(plan, page)
+    text = env.get_template(template).render(
+        plan=plan,
+        here=page,
+        url=url,
+        L=plan.labels,
+        script_labels=script_labels(plan.labels),
+        doc_id=html.doc_id,
+        doc_link=html.doc_link,
+        status_badge=html.status_badge,
+        review_badge=html.review_badge,
+        review_cell=html.review_cell,
+        **context,
+    )
+    if page.endswith(".md"):
+        text = _with_language_pairs(plan, page, text)
     path = docs / page
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
 
+def _with_language_pairs(plan: SitePlan, page: str, text: str) -> str:
+    """The page with front matter naming the same page in the other languages' trees, for the theme
+    override (``overrides/main.html``) to link above the title; pages are at the same path in each tree."""
+    pairs = plan.pairs()
+    if not pairs:
+        return text
+    html_page = page.removesuffix(".md") + ".html"
+    depth = "../" * page.count("/")
+    entries = "".join(
+        f"  - href: {json.dumps(depth + prefix + html_page)}\n    lang: {code}\n"
+        f"    label: {json.dumps(site_labels(code)['other_language'], ensure_ascii=False)}\n"
+        for code, prefix in pairs
+    )
+    block = f"polisi_lang: {plan.lang}\npolisi_pairs:\n{entries}"
+    if text.startswith("---\n"):
+        return "---\n" + block + text[4:]
+    return f"---\n{block}---\n" + text
+
+
+def translation_notice(plan: SitePlan, doc: Document) -> dict[str, str] | None:
+    """On a translation's page: what it translates, whether a fluent speaker reviewed it, and the source page."""
+    if doc.language is None:
+        return None
+    found = plan.handbook.get(doc.id)
+    record = found.translation(doc.language).record if found and found.translation(doc.language) else None
+    if record is None:
+        return None
+    labels, source = plan.labels, plan.handbook.config.source_lang
+    names = {"version": record.source_version or doc.meta.version, "language": labels.get(f"name_{source}", source)}
+    page = plan.page(doc)
+    source_page = "../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html"
+    link = {"href": source_page, "lang": plan.handbook.config.lang_tag(source), "source_title": found.title}
+    if record.state == "reviewed":
+        text = labels["translation_reviewed_text"].format(
+            by=record.reviewed_by, on=long_date(record.reviewed_on, doc.language), **names)
+        return {"state": "reviewed", "title": "", "text": text, **link}
+    return {"state": "draft", "title": labels["translation_draft_title"],
+            "text": labels["translation_draft_text"].format(**names), **link}
+
+
 def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
-    """The body with links to unpublished documents redirected, linked files copied, and markers
-    around it for the sanitiser MkDocs runs (:mod:`polisi.handbook.sanitise`)."""
+    """The body with links to unpublished documents redirected, links to translations pointed at their
+    pages in this tree, linked files copied, and markers around it for the sanitiser MkDocs runs
+    (:mod:`polisi.handbook.sanitise`)."""
     lines = doc.body.splitlines(keepends=True)
     for link in sorted(links(doc.body), key=lambda k: (k.line, -k.column)):
         if link.external or not link.target or link.target.startswith("#"):
             continue
-        resolved = resolve(doc.path, link.target)[0]
+        resolved, fragment = resolve(doc.path, link.target)
+        if resolved in plan.handbook.translated_paths:
+            source = plan.handbook.translated_paths[resolved][0]
+            new = posixpath.relpath(source.path, posixpath.dirname(doc.path) or ".")
+            new += f"#{fragment}" if fragment else ""
+            line, start = lines[link.line - 1], link.column - 1
+            lines[link.line - 1] = line[:start] + new + line[start + len(link.target):]
+            continue
         target = plan.handbook.by_path.get(resolved)
         if target is None:
             _copy_linked_file(plan, resolved, docs)
@@ -129,7 +227,7 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
-    begin, end = region_markers(SITE_NONCE)
+    begin, end = region_markers(plan.nonce)
     return f"{begin}\n\n{''.join(lines)}\n\n{end}"
 
 
@@ -154,13 +252,14 @@ def _copy_static(target: Path) -> None:
 
 
 def _copy_outputs(plan: SitePlan, docs: Path) -> None:
-    """Signed PDFs and the inspector bundle, when they have been built."""
+    """Signed PDFs and the inspector bundle, when they have been built (a translation tree's own)."""
     build = plan.handbook.build_dir
+    language = plan.language or ""
     for doc_id in sorted(plan.pdfs):
         (docs / "pdf").mkdir(exist_ok=True)
-        shutil.copy2(build / "pdf" / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
+        shutil.copy2(build / "pdf" / language / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
     if plan.bundle:
         (docs / "bundle").mkdir(exist_ok=True)
         shutil.copy2(
-            build / "bundle" / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf"
+            build / "bundle" / language / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf"
         )

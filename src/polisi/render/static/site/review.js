@@ -1,28 +1,146 @@
-/* polisi: review dates are checked again when a page is opened, against the reader's own date,
-   so a site built months ago never shows a document past its review date as current.
-   Local only: no network requests, no dependencies. */
+/* polisi: review state is worked out again when a page is opened, against the reader's own
+   date, everywhere it is shown (badges, banners, the review schedule's groups, the home page's
+   counts), so a site built months ago never shows a document past its review date as current.
+   Also: a plain notice when the site is opened from a file (search needs a server), and none of
+   the theme's one-key page jumps, which fire while staff type with no search box to type in.
+   Labels come from the page (polisi writes them in the site's language). Local only: no network
+   requests, no dependencies. */
 (function () {
   "use strict";
 
-  function today() {
-    var now = new Date();
-    function pad(n) { return (n < 10 ? "0" : "") + n; }
-    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  var DAY = 24 * 60 * 60 * 1000;
+  var JUMP_KEYS = { n: 1, p: 1, ",": 1, ".": 1 };
+  var SEARCH_KEYS = { "/": 1, s: 1, f: 1 };
+  var GROUPS = ["overdue", "due", "in_date"];
+
+  function labels() {
+    var block = document.getElementById("polisi-labels");
+    try {
+      return block ? JSON.parse(block.textContent) : {};
+    } catch (e) {
+      return {};
+    }
   }
 
-  function check() {
-    var now = today();
+  function isoDay(date) {
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+  }
+
+  /* The same rule as polisi's review_status: overdue once the day has passed, due soon within
+     the warning days (the due day included), in date otherwise. */
+  function stateOn(due, warningDays, today) {
+    var daysLeft = Math.round((Date.parse(due) - Date.parse(today)) / DAY);
+    if (daysLeft < 0) { return "overdue"; }
+    if (daysLeft <= warningDays) { return "due"; }
+    return "in_date";
+  }
+
+  function updateBadges(text, today) {
+    document.querySelectorAll("[data-review-due]").forEach(function (badge) {
+      var days = parseInt(badge.getAttribute("data-warning-days"), 10) || 0;
+      var state = stateOn(badge.getAttribute("data-review-due"), days, today);
+      badge.className = "polisi-state polisi-state--" + state;
+      if (text[state]) { badge.textContent = text[state]; }
+    });
     document.querySelectorAll(".polisi-overdue[data-next-review]").forEach(function (banner) {
-      if (banner.getAttribute("data-next-review") < now) {
-        banner.hidden = false;
-      }
+      banner.hidden = !(banner.getAttribute("data-next-review") < today);
     });
-    document.querySelectorAll("[data-review-due]").forEach(function (state) {
-      if (state.getAttribute("data-review-due") < now) {
-        state.textContent = "Overdue";
-        state.className = "polisi-state polisi-state--overdue";
-      }
+  }
+
+  function regroupSchedule(today) {
+    var groups = {};
+    GROUPS.forEach(function (key) {
+      groups[key] = document.querySelector("[data-review-group='" + key + "']");
     });
+    if (!groups.overdue) { return; }
+    var rows = [];
+    GROUPS.forEach(function (key) {
+      groups[key].querySelectorAll("tr[data-review-row]").forEach(function (row) { rows.push(row); });
+    });
+    rows.sort(function (a, b) {
+      return a.getAttribute("data-review-row") < b.getAttribute("data-review-row") ? -1 : 1;
+    });
+    rows.forEach(function (row) {
+      var badge = row.querySelector("[data-review-due]");
+      var days = badge ? parseInt(badge.getAttribute("data-warning-days"), 10) || 0 : 0;
+      var state = stateOn(row.getAttribute("data-review-row"), days, today);
+      groups[state].querySelector("tbody").appendChild(row);
+    });
+    GROUPS.forEach(function (key) {
+      var empty = groups[key].querySelectorAll("tr[data-review-row]").length === 0;
+      groups[key].querySelector("table").hidden = empty;
+      groups[key].querySelector(".polisi-empty").hidden = !empty;
+    });
+  }
+
+  function recount(today) {
+    var list = document.querySelector("[data-review-dates]");
+    if (!list) { return; }
+    var days = parseInt(list.getAttribute("data-warning-days"), 10) || 0;
+    var counts = { overdue: 0, due: 0, in_date: 0 };
+    list.getAttribute("data-review-dates").split(" ").forEach(function (due) {
+      if (due) { counts[stateOn(due, days, today)] += 1; }
+    });
+    GROUPS.forEach(function (key) {
+      var count = list.querySelector("[data-review-count='" + key + "'] strong");
+      if (count) { count.textContent = String(counts[key]); }
+    });
+    var when = document.querySelector("time.polisi-today");
+    if (when) {
+      when.setAttribute("datetime", today);
+      when.textContent = new Date(Date.parse(today)).toLocaleDateString(
+        when.getAttribute("data-locale") || document.documentElement.lang || undefined,
+        { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
+      );
+    }
+  }
+
+  function fromFile() {
+    return window.location.protocol === "file:";
+  }
+
+  function offlineNotice(text) {
+    if (!fromFile() || !text.offline_search) { return; }
+    document.querySelectorAll(".polisi-search-tip").forEach(function (tip) { tip.hidden = true; });
+    var article = document.querySelector(".md-content__inner");
+    if (!article || article.querySelector(".polisi-offline")) { return; }
+    var notice = document.createElement("p");
+    notice.className = "polisi-offline";
+    notice.setAttribute("role", "note");
+    notice.textContent = text.offline_search;
+    article.insertBefore(notice, article.firstChild);
+  }
+
+  function typing(target) {
+    return target instanceof HTMLElement &&
+      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  /* Runs before the theme's own key handler (capture phase on window), and stops the keys that
+     jump between pages, and from a file the keys for a search box that is not there. */
+  window.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey || typing(event.target)) { return; }
+    var key = event.key.toLowerCase();
+    if (JUMP_KEYS[key] || (fromFile() && SEARCH_KEYS[key])) {
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  /* A printed page carries the whole legal basis (and the whole register), as the PDF does. */
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.polisi-basis, details.polisi-uncited").forEach(function (block) {
+      block.open = true;
+    });
+  });
+
+  function check() {
+    var text = labels();
+    var today = isoDay(new Date());
+    updateBadges(text, today);
+    regroupSchedule(today);
+    recount(today);
+    offlineNotice(text);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
