@@ -198,3 +198,14 @@ def test_build_all_makes_the_word_copies_before_the_bundle_that_signs_their_hash
     assert lines[-3] == f"{handbook / 'build' / 'docx'}: Word copies of 3 documents"
     assert "inspector bundle" in lines[-2] and "staff site" in lines[-1]
     assert (handbook / "build" / "docx" / "SOP-01.docx").is_file()
+
+
+def test_footnotes_are_word_footnotes(handbook: Path) -> None:
+    polisi("build", "docx", handbook, "--as-of", AS_OF)
+    path = handbook / "build" / "docx" / "PRO-SAF-01.docx"
+    with zipfile.ZipFile(path) as package:
+        notes = package.read("word/footnotes.xml").decode("utf-8")
+        body = package.read("word/document.xml").decode("utf-8")
+    assert "Wales Safeguarding Procedures." in notes
+    assert "Wales Safeguarding Procedures" not in body and "w:footnoteReference" in body
+    assert "\u21a9" not in notes + body

@@ -22,6 +22,8 @@ CATALOGUE, _ = load_catalogue()
         ("section 2 of the 2016 Act", ["RISCA-2016:s-2"]),
         ("Staff must act under regulation 27 at once.", ["SPRI-2017:reg-27"]),
         ("See section 3 below; regular checks; 27 regulations.", []),
+        ("The Health and Safety (First Aid) Regulations 1981 apply.", []),
+        ("Under the Food Hygiene Regulations 2006 and regulation 64.", ["SPRI-2017:reg-64"]),
     ],
 )
 def test_mentions_become_citations_only_when_the_catalogue_holds_them(text: str, proposed: list[str]) -> None:

@@ -15,11 +15,13 @@ from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import load_handbook
 
 from .word_fixtures import (
+    CONTROL_BLOCK_POLICY,
     corrupt_docx,
     encrypted_lookalike,
     make_handbook,
     medicines_docx,
     native_docx,
+    template_docx,
     zip_not_word,
 )
 
@@ -127,7 +129,8 @@ def test_import_lists_every_guess_and_what_needs_attention(handbook: Path, word_
         '    procedures/PRO-MED-01.md:18: "Regulation 11" not proposed: SPRI-2017:reg-11 is not in the catalogue',
         "    list it in the procedures of POL-SAF-01",
     ]
-    assert out[14].startswith("before approval: fill in approved_by, approved_on, last_reviewed and review_interval")
+    assert out[14] == "polisi check on the imported documents: no findings"
+    assert out[15].startswith("before approval: fill in approved_by, approved_on, last_reviewed and review_interval")
     lines = (handbook / "procedures" / "PRO-MED-01.md").read_text(encoding="utf-8").splitlines()
     assert "Regulation 11" in lines[18 - 1], "the reported line number points at the mention"
 
@@ -177,7 +180,7 @@ def test_approving_without_the_review_fields_fails_check(handbook: Path, word_fo
 def test_title_owner_and_version_from_the_document_itself(handbook: Path, word_folder: Path) -> None:
     result = polisi("import", native_docx(word_folder / "native.docx"), "-C", handbook)
     assert result.returncode == 0, result.stderr
-    assert "    title: Safeguarding adults at risk (from the first heading)" in result.stdout
+    assert "    title: Safeguarding adults at risk (from the document's only Heading 1)" in result.stdout
     assert "    owner: Deputy Manager (from the document's own control table)" in result.stdout
     assert "    id: POL-SAF-02 (area SAF (Safeguarding) matches the title; the first number not yet used)" \
         in result.stdout
@@ -187,6 +190,9 @@ def test_title_owner_and_version_from_the_document_itself(handbook: Path, word_f
                            "status: draft\nowner: Deputy Manager\nlegislation: [SSWBA-2014:s-130]\n")
     assert "\n## Purpose\n" in text and "# Safeguarding adults at risk" not in text
     assert "![](media/POL-SAF-02/image1.png)" in text
+    assert "Policy owner" not in text and "3.2" not in text.split("---\n", 2)[2]
+    assert "    took the document control table out of the body (its owner and version are in the front matter)" \
+        in result.stdout
 
 
 def test_given_id_and_owner_are_used_and_nothing_is_overwritten(handbook: Path, word_folder: Path) -> None:
@@ -251,7 +257,7 @@ def test_folder_import_continues_past_bad_files_and_prints_a_summary(handbook: P
     assert "PRO-MED-01" in rows["Medicines procedure.docx"] and "2 notes" in rows["Medicines procedure.docx"]
     assert "not imported: is corrupt (" in rows["broken.docx"]
     assert "not imported: is password-protected" in rows["locked.docx"]
-    assert "POL-SAF-02  1 note; check id, kind, owner, title, version" in rows["native.docx"]
+    assert "POL-SAF-02  2 notes; check id, kind, owner, title, version" in rows["native.docx"]
     assert table[5].startswith("2 of 4 Word files imported.")
     assert (handbook / "procedures" / "PRO-MED-01.md").is_file()
     assert (handbook / "policies" / "POL-SAF-02.md").is_file()
@@ -265,4 +271,52 @@ def test_two_imports_in_one_area_get_different_ids(tmp_path: Path, word_folder: 
     polisi("import", native_docx(one / "safeguarding.docx"), "-C", handbook)
     result = polisi("import", native_docx(two / "safeguarding.docx"), "-C", handbook)
     assert "    id: POL-SAF-03 (" in result.stdout
-    assert check(load_handbook(handbook), date(2026, 4, 1)).ok
+    report = check(load_handbook(handbook), date(2026, 4, 1))
+    assert {(f.path, f.code) for f in report} == {
+        ("policies/POL-SAF-02.md", "IMAGE_NO_ALT"), ("policies/POL-SAF-03.md", "IMAGE_NO_ALT")}
+
+
+def test_a_template_policy_imports_whole_and_passes_check(handbook: Path, word_folder: Path) -> None:
+    source = template_docx(word_folder / "Infection control.docx", stale_title="Care Policy Template 2019",
+                           numbered_headings=True)
+    result = polisi("import", source, "-C", handbook)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert ("    title: Infection prevention and control (from the document's only Heading 1 "
+            "(Word's title property says \"Care Policy Template 2019\"))") in out
+    assert "    owner: Deputy Manager (from the document's own control table)" in out
+    assert "    version: 2.3 (from the document's own control table)" in out
+    assert "    took the Document control table out of the body" in out
+    assert "Word numbers 3 heading(s) automatically" in out
+    assert "reg-1981" not in out and "legislation: SPRI-2017:reg-27 (" in out
+    # The only finding: the test handbook's polisi.yml has no INF area (a warning, listed so it is no surprise).
+    assert "polisi check on the imported documents: 1 finding" in out and " warning: UNDECLARED_AREA " in out
+    doc_id = next(line.split()[1] for line in out.splitlines() if line.startswith("    id: "))
+    text = (handbook / "policies" / f"{doc_id}.md").read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2]
+    assert "Document control" not in body and "Policy owner" not in body and "# Infection" not in body
+    assert "of the words used are in this paragraph; see [the definitions](#Definitions)" in body
+    assert "{: #Definitions }" in body
+    assert "](#after-an-exposure-to-blood-or-body-fluids-at-work-including-needlestick-injuries)" in body
+    assert "a.  the shift leader checks the cleaning rota;\nb.  the Deputy Manager" in body
+    html = render_markdown(body)
+    assert '<ol type="a">' in html and 'id="Definitions"' in html
+
+
+def test_a_shift_enter_control_block_is_read_and_taken_out(handbook: Path, word_folder: Path) -> None:
+    source = template_docx(word_folder / "lone.docx", CONTROL_BLOCK_POLICY)
+    result = polisi("import", source, "-C", handbook)
+    assert "    owner: Registered Manager (from the document's own control table)" in result.stdout
+    assert "    version: 4.0 (from the document's own control table)" in result.stdout
+    assert "took a document control block out of the body" in result.stdout
+    doc_id = next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("    id: "))
+    body = (handbook / "policies" / f"{doc_id}.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert "Policy owner" not in body and "Review date" not in body
+    assert body.lstrip("\n").startswith("## Purpose\n\nStaff who work alone carry a phone.")
+
+
+def test_the_import_report_lists_what_check_will_say(handbook: Path, word_folder: Path) -> None:
+    result = polisi("import", native_docx(word_folder / "native.docx"), "-C", handbook)
+    lines = result.stdout.splitlines()
+    at = lines.index("polisi check on the imported documents: 1 finding")
+    assert lines[at + 1].startswith("  policies/POL-SAF-02.md:") and " error: IMAGE_NO_ALT " in lines[at + 1]

@@ -205,3 +205,68 @@ def zip_not_word(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("content.xml", "<office:document/>")
     return path
+
+
+TEMPLATE_POLICY = """\
+# Document control
+
+| Document control | |
+|---|---|
+| Policy owner | Deputy Manager |
+| Version | 2.3 |
+| Review date | March 2027 |
+
+# Infection prevention and control
+
+## Purpose
+
+[Definitions]{#Definitions} of the words used are in this paragraph; see
+[the definitions](#Definitions) and
+[after an exposure](#after-an-exposure-to-blood-or-body-fluids-at-work-including-needlestick-injuries).
+
+First aid follows the Health and Safety (First Aid) Regulations 1981 and regulation 27.
+
+## Who does what
+
+a. the shift leader checks the cleaning rota;
+b. the Deputy Manager audits it monthly;
+c. see (b) for the audit record.
+
+## After an exposure to blood or body fluids at work, including needlestick injuries
+
+Wash the wound and report it.
+"""
+CONTROL_BLOCK_POLICY = """\
+# Lone working
+
+**Policy owner:** Registered Manager\\
+**Version:** 4\\
+**Review date:** 1 May 2027
+
+## Purpose
+
+Staff who work alone carry a phone.
+"""
+
+
+def template_docx(path: Path, markdown: str = TEMPLATE_POLICY, *, stale_title: str | None = None,
+                  numbered_headings: bool = False) -> Path:
+    """A provider's Word policy as template vendors ship them, made by pandoc from ``markdown``:
+    optionally a title property left over from the template, and Heading 2 numbered by Word."""
+    source = path.with_suffix(".md")
+    source.write_text(markdown, encoding="utf-8")
+    subprocess.run([pandoc_path(), "-f", "markdown", "-t", "docx", "-o", str(path), str(source)], check=True,
+                   capture_output=True)
+    document = docx.Document(str(path))
+    if stale_title is not None:
+        document.core_properties.title = stale_title
+    if numbered_headings:
+        numbering = document.part.numbering_part.element
+        numbering.append(parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+        style = document.styles["Heading 2"].element.get_or_add_pPr()
+        style.append(parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>'))
+    document.save(str(path))
+    return path

@@ -59,8 +59,9 @@ class Report:
 
     @classmethod
     def of(cls, findings: Iterable[Finding], documents_checked: int = 0) -> Report:
-        unique = sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
-        return cls(tuple(unique), documents_checked)
+        # Keyed on every field: findings compare by position only, and two problems can share one.
+        unique = {(f.path, f.line, f.column, f.code, f.message): f for f in findings}
+        return cls(tuple(unique[key] for key in sorted(unique)), documents_checked)
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)

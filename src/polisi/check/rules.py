@@ -10,10 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from markdown.extensions.toc import slugify
+
 from polisi.check.applicability import applicability
 from polisi.check.approval_record import approval_record
 from polisi.check.areas import undeclared_areas
 from polisi.check.containment import containment
+from polisi.check.fidelity import fidelity
 from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
@@ -186,7 +189,7 @@ def body_links(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
             if not resolved:
                 if fragment and fragment not in anchors_of(doc):
                     yield Finding(doc.path, line, col, ERROR, "BROKEN_ANCHOR",
-                                  f"#{fragment} is not a heading in this document")
+                                  f"#{fragment} is not a heading in this document{_hint(fragment, anchors_of(doc))}")
                 continue
             target = handbook.by_path.get(resolved)
             if target is None:
@@ -198,13 +201,19 @@ def body_links(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
                 continue
             if fragment and fragment not in anchors_of(target):
                 yield Finding(doc.path, line, col, ERROR, "BROKEN_ANCHOR",
-                              f"#{fragment} is not a heading in {target.id}")
+                              f"#{fragment} is not a heading in {target.id}{_hint(fragment, anchors_of(target))}")
             if doc.approved and target.status == "withdrawn":
                 yield Finding(doc.path, line, col, ERROR, "LINK_TO_WITHDRAWN",
                               f"links to {target.id}, which is withdrawn")
             elif doc.approved and target.status == "draft":
                 yield Finding(doc.path, line, col, WARNING, "LINK_TO_DRAFT",
                               f"links to {target.id}, a draft that staff cannot see until it is approved")
+
+
+def _hint(fragment: str, known: set[str]) -> str:
+    """Suggest the id a heading really has when the link spells it as words (``#Evidence of abuse``)."""
+    slug = slugify(fragment, "-")
+    return f" (did you mean #{slug}?)" if slug != fragment and slug in known else ""
 
 
 def approvals(handbook: Handbook, options: CheckOptions) -> Iterator[Finding]:
@@ -259,4 +268,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, containment, undeclared_areas)
+                           not_applicable, containment, undeclared_areas, fidelity)

@@ -137,17 +137,31 @@ def import_command(source: Path, root: Path, kind: str | None, doc_id: str | Non
 
     options = ImportOptions(Kind(kind) if kind else None, doc_id, area, owner, policy)
     if not source.is_dir():
-        click.echo(describe(import_word(root, source, options)))
+        imported = import_word(root, source, options)
+        click.echo(describe(imported))
+        _what_check_says(root, [imported.path])
         click.echo(BEFORE_APPROVAL)
         return
     results = import_folder(root, source, options)
     for result in results:
         if isinstance(result, Imported):
             click.echo(describe(result))
+    _what_check_says(root, [r.path for r in results if isinstance(r, Imported)])
     click.echo(summary_table(results))
     failed = sum(not isinstance(r, Imported) for r in results)
     click.echo(f"{len(results) - failed} of {len(results)} Word files imported. {BEFORE_APPROVAL}")
     sys.exit(1 if failed else 0)
+
+
+def _what_check_says(root: Path, paths: list[str]) -> None:
+    """Every finding ``polisi check`` raises on the new documents, so none comes as a surprise."""
+    from polisi.check.rules import check
+    from polisi.handbook.model import load_handbook
+
+    findings = [f for f in check(load_handbook(root), _today(None)) if f.path in paths]
+    click.echo(f"polisi check on the imported documents: {len(findings) or 'no'} finding{'s' * (len(findings) != 1)}")
+    for finding in findings:
+        click.echo(f"  {finding.format()}")
 
 
 include_drafts_option = click.option(

@@ -7,9 +7,11 @@ renders the same on the intranet, on paper and in Word.
 
 from __future__ import annotations
 
+import string
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import markdown
@@ -97,3 +99,17 @@ def render_markdown(
         md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     html = md.convert(text)
     return sanitise_html(html) if sanitise else html
+
+
+@cache
+def printed_escapes() -> frozenset[str]:
+    """The punctuation marks whose backslash escape Python-Markdown prints as written (``\\'``).
+
+    CommonMark, and so every editor's preview and pandoc's Markdown, hides the backslash before
+    any punctuation mark; Python-Markdown only before its own list. Asking the renderer itself
+    keeps this true whichever extensions are on.
+    """
+    probe = " ".join(f"\\{mark}" for mark in string.punctuation)
+    html = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS).convert(probe)
+    text = html.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return frozenset(mark for mark in string.punctuation if f"\\{mark}" in text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -28,12 +29,14 @@ from polisi.publish import replace_folder
 from polisi.render.labels import labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.word.pandoc import run_pandoc
+from polisi.word.roundtrip import TOP_HEADING
 
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""
 HANDBOOK_REFERENCE = "word/reference.docx"
 """An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
+_HEADING_TAG = re.compile(r"<h([1-6])\b")
 
 def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
@@ -76,18 +79,32 @@ def reference_document(root: Path) -> Iterator[Path]:
 
 
 def export_document(handbook: Handbook, doc: Document, out: Path, reference: Path) -> None:
-    """Write one Word copy: HTML and metadata go to pandoc with the house styles and the admonition filter."""
+    """Write one Word copy: HTML and metadata go to pandoc with the house styles and the filter that
+    styles admonitions and turns footnotes into Word footnotes."""
     with tempfile.TemporaryDirectory(prefix="polisi-docx-") as tmp:
         html_file, meta_file = Path(tmp) / f"{doc.id}.html", Path(tmp) / "metadata.json"
-        html_file.write_text(document_html(handbook, doc), encoding="utf-8")
-        meta_file.write_text(json.dumps(document_properties(handbook, doc)), encoding="utf-8")
+        html = document_html(handbook, doc)
+        html_file.write_text(html, encoding="utf-8")
+        properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html))}
+        meta_file.write_text(json.dumps(properties), encoding="utf-8")
         with resources.as_file(_TEMPLATES / "docx-styles.lua") as lua:
             run_pandoc([
                 "-f", "html", "-t", "docx", f"--reference-doc={reference}", f"--lua-filter={lua}",
-                "--shift-heading-level-by=-1",  # sections are level 2 in Markdown, Heading 1 in Word
+                f"--shift-heading-level-by={1 - top_heading_level(html)}",
                 f"--metadata-file={meta_file}",
                 "-o", out, html_file,
             ])
+
+
+def top_heading_level(html: str) -> int:
+    """The highest heading level in the HTML (2 when it has none).
+
+    A body's top headings become Word's Heading 1 (sections are ``##`` under the title), and every
+    other level keeps its distance from them; a body that uses ``#`` is not shifted at all, since
+    pandoc turns a heading shifted above level 1 into plain text.
+    """
+    levels = [int(level) for level in _HEADING_TAG.findall(html)]
+    return min(levels, default=2)
 
 
 def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | list[str]]:
@@ -116,6 +133,10 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
         properties["approved-by"] = meta.approved_by
     if meta.approved_on:
         properties["approved-on"] = meta.approved_on.isoformat()
+    if meta.ciw_notified_on:
+        properties["ciw-notified-on"] = meta.ciw_notified_on.isoformat()
+    if meta.supersedes:
+        properties["supersedes"] = ", ".join(meta.supersedes)
     return properties
 
 
@@ -186,10 +207,12 @@ def _language(handbook: Handbook, doc: Document) -> str:
 
 def _docx_target(viewer: str | None) -> LinkTarget:
     """A link to another handbook document points at its Word copy: beside this one in the same language,
-    one folder up when a translation links to an untranslated source."""
+    one folder up when a translation links to an untranslated source; the heading it links to is kept
+    (import reads it back)."""
 
-    def target(other: Document, _fragment: str) -> str:
-        return ("../" if viewer is not None and other.language != viewer else "") + f"{other.id}.docx"
+    def target(other: Document, fragment: str) -> str:
+        folder = "../" if viewer is not None and other.language != viewer else ""
+        return f"{folder}{other.id}.docx" + (f"#{fragment}" if fragment else "")
 
     return target
 

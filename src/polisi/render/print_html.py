@@ -28,6 +28,7 @@ from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
 from polisi.render.labels import labels, long_date
+from polisi.render.print_layout import print_layout
 
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
 
@@ -199,7 +200,9 @@ def print_document(
     so that documents printed one after another in the bundle keep their anchors apart.
     """
     local = (lambda f: f"#{namespace}--{f}") if namespace else (lambda f: f"#{f}")
-    body = render_markdown(doc.body, link_rewriter(handbook, doc, to_document, local), embed_images(handbook, doc))
+    body = print_layout(
+        render_markdown(doc.body, link_rewriter(handbook, doc, to_document, local), embed_images(handbook, doc))
+    )
     if namespace:
         body = _ID_ATTR.sub(lambda m: f'id="{namespace}--{m.group(1)}"', body)
     meta = doc.meta

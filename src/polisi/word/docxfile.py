@@ -90,3 +90,16 @@ def core_properties(path: Path) -> CoreProperties:
         title=text("dc:title"), subject=text("dc:subject"), creator=text("dc:creator"),
         keywords=text("cp:keywords"),
     )
+
+
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+
+
+def custom_properties(path: Path) -> dict[str, str]:
+    """Word's custom document properties (File > Info > Properties > Advanced > Custom) as text."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ET.fromstring(archive.read("docProps/custom.xml"))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError, OSError):
+        return {}
+    return {prop.get("name", ""): "".join(prop.itertext()).strip() for prop in root.iter(_CUSTOM)}

@@ -20,10 +20,13 @@ from polisi.errors import PolisiError, UsageError
 from polisi.handbook.model import Handbook, Kind, load_handbook
 from polisi.handbook.naming import next_free_id, yaml_text
 from polisi.handbook.schema import ID_PATTERN, VERSION_PATTERN
-from polisi.word.docxfile import check_word_file, core_properties
+from polisi.word.control import take_control
+from polisi.word.docxfile import check_word_file, core_properties, custom_properties
 from polisi.word.legalrefs import Mention, find_mentions, proposed_citations
 from polisi.word.pandoc import run_pandoc
-from polisi.word.tidy import first_heading, indent_lists, level_headings
+from polisi.word.roundtrip import EXPORT_MARK, restore_export
+from polisi.word.tidy import first_heading, indent_lists, letter_lists, level_headings
+from polisi.word.wordmarks import relink_bookmarks, word_marks
 
 BODY_MARK = "<!-- polisi: body follows -->"
 MEDIA_STAGING = "polisi-media"
@@ -31,11 +34,6 @@ DEFAULT_OWNER = "Registered Manager"
 DEFAULT_VERSION = "1.0"
 REVIEW_KEYS = ("approved_by", "approved_on", "last_reviewed", "review_interval")
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
-_CONTROL = re.compile(
-    r"^[|*\s]*(?P<label>(?:policy |procedure |document )?(?:owner|version(?: number)?))[*\s]*:?[*\s]*"
-    r"(?:\|[*\s]*)?(?P<value>[^|*]+?)[*\s|]*$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -78,9 +76,14 @@ class Converted:
 
     body: str
     word_title: str | None
-    heading_title: str | None
+    title_heading: str | None
+    """The heading taken out of the body as the title: the only Heading 1, or one repeating the title."""
+    first_heading: str | None
     media_dir: Path | None
     workdir: Path = field(repr=False)
+    control: dict[str, str] = field(default_factory=dict)
+    """Owner and version as the document's own control table or block gives them."""
+    notes: tuple[str, ...] = ()
 
 
 def import_word(root: Path, source: Path, options: ImportOptions, handbook: Handbook | None = None) -> Imported:
@@ -91,14 +94,17 @@ def import_word(root: Path, source: Path, options: ImportOptions, handbook: Hand
     handbook = handbook or load_handbook(root)
     workdir = Path(tempfile.mkdtemp(prefix="polisi-import-"))
     try:
+        properties = custom_properties(source)
+        if EXPORT_MARK in properties:
+            return _write_restored(root, source, workdir, properties, options)
         converted = convert_word(source, workdir)
         return _write_document(root, handbook, source, converted, options)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def convert_word(source: Path, workdir: Path) -> Converted:
-    """Run pandoc on ``source``; pictures are extracted under ``workdir``."""
+def _pandoc_markdown(source: Path, workdir: Path) -> tuple[str | None, str]:
+    """(Word's title, the body as Markdown with list indents and letters tidied for Python-Markdown)."""
     with resources.as_file(_TEMPLATES / "import.lua") as lua, resources.as_file(_TEMPLATES / "import.gfm") as tpl:
         out = run_pandoc(
             ["-f", "docx", "-t", "gfm", "--wrap=none", f"--extract-media={MEDIA_STAGING}",
@@ -107,15 +113,55 @@ def convert_word(source: Path, workdir: Path) -> Converted:
             cwd=workdir,
         )
     head, _, body = out.partition(BODY_MARK + "\n")
-    word_title = core_properties(source).title or head.strip() or None
-    levelled = level_headings(indent_lists(body), word_title)
+    return core_properties(source).title or head.strip() or None, letter_lists(indent_lists(body))
+
+
+def _write_restored(root: Path, source: Path, workdir: Path, properties: dict[str, str],
+                    options: ImportOptions) -> Imported:
+    """A Word copy polisi exported goes back to the document it came from, front matter and all."""
+    word_title, markdown = _pandoc_markdown(source, workdir)
+    restored = restore_export(markdown, properties, word_title or source.stem)
+    folder = root / restored.kind.folder
+    target = folder / f"{restored.doc_id}.md"
+    if target.exists():
+        raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
+    media = workdir / MEDIA_STAGING
+    converted = Converted(restored.body, word_title, None, None, media if media.is_dir() else None, workdir)
+    body, pictures = place_media(converted, folder, restored.doc_id, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(restored.front + "\n" + body)
+    why = "from the document properties and front block of polisi's own Word copy"
+    return Imported(source, restored.doc_id, target.relative_to(root).as_posix(), tuple(pictures),
+                    (Guess("id", restored.doc_id, why),), ())
+
+
+def convert_word(source: Path, workdir: Path) -> Converted:
+    """Run pandoc on ``source``; pictures are extracted under ``workdir``.
+
+    Then the Markdown is tidied for Python-Markdown (list indents, letters), the control table or
+    block is read and taken out, headings move to handbook levels, and links to headings'
+    Word bookmarks are pointed at the headings' ids.
+    """
+    word_title, markdown = _pandoc_markdown(source, workdir)
+    control = take_control(markdown)
+    levelled = level_headings(control.body, word_title)
+    marks = word_marks(source)
+    notes = [f"took {what} out of the body (its owner and version are in the front matter)"
+             for what in control.removed]
+    if marks.numbered_headings:
+        notes.append(f"Word numbers {marks.numbered_headings} heading(s) automatically; the numbers are not "
+                     "carried over, so reword references such as \"see section 7.1\"")
     media = workdir / MEDIA_STAGING
     return Converted(
-        body=levelled.body,
+        body=relink_bookmarks(levelled.body, marks.heading_bookmarks),
         word_title=word_title,
-        heading_title=levelled.title or first_heading(levelled.body),
+        title_heading=levelled.title,
+        first_heading=first_heading(levelled.body),
         media_dir=media if media.is_dir() else None,
         workdir=workdir,
+        control=control.values,
+        notes=tuple(notes),
     )
 
 
@@ -132,7 +178,7 @@ def _write_document(
     if target.exists():
         raise UsageError(f"{target.relative_to(root).as_posix()} already exists; polisi import never overwrites")
     body, media = place_media(converted, folder, doc_id, root)
-    control = _control_values(body)
+    control = _control_values(converted.control)
     owner = options.owner or control.get("owner")
     if options.owner is None:
         why = "from the document's own control table" if owner else "no --owner given and none in the document"
@@ -150,6 +196,7 @@ def _write_document(
         first = next(m for m in mentions if m.clause_id == clause)
         guesses.append(Guess("legislation", clause, f"{rel}:{first.line + first_body_line - 1} says \"{first.text}\""))
     attention.extend(_unresolved(mentions, rel, first_body_line))
+    attention.extend(converted.notes)
     attention.extend(_body_notes(body, kind, options.policy))
     folder.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
@@ -158,12 +205,20 @@ def _write_document(
 
 
 def _title(source: Path, converted: Converted, guesses: list[Guess]) -> str:
+    """The only Heading 1 (or one repeating Word's title) beats Word's title property, which is
+    often left over from a template; then the property, the first heading, the file name."""
+    word_title, heading = converted.word_title, converted.title_heading
+    if heading and (not word_title or word_title.strip().lower() != heading.strip().lower()):
+        why = "from the document's only Heading 1" + (
+            f" (Word's title property says \"{word_title}\")" if word_title else "")
+        guesses.append(Guess("title", heading, why))
+        return heading
     if converted.word_title:
         guesses.append(Guess("title", converted.word_title, "from the Word document's title"))
         return converted.word_title
-    if converted.heading_title:
-        guesses.append(Guess("title", converted.heading_title, "from the first heading"))
-        return converted.heading_title
+    if converted.first_heading:
+        guesses.append(Guess("title", converted.first_heading, "from the first heading"))
+        return converted.first_heading
     name = re.sub(r"[_\s]+", " ", source.stem).strip()
     guesses.append(Guess("title", name, "from the file name (no title or heading in the document)"))
     return name
@@ -235,22 +290,16 @@ def place_media(converted: Converted, folder: Path, doc_id: str, root: Path) -> 
     return body, moved
 
 
-def _control_values(body: str) -> dict[str, str]:
-    """Owner and version from a document-control table or "Owner: ..." line, when the document has one."""
+def _control_values(values: dict[str, str]) -> dict[str, str]:
+    """Owner as written, and version as a MAJOR.MINOR string ("2" is "2.0"), from the control table."""
     found: dict[str, str] = {}
-    for line in body.splitlines():
-        match = _CONTROL.match(line)
-        if not match:
-            continue
-        label, value = match.group("label").lower(), match.group("value").strip()
-        if "owner" in label and value and "owner" not in found:
-            found["owner"] = value
-        elif "version" in label and "version" not in found:
-            number = re.search(r"\d+(?:\.\d+)?", value)
-            if number:
-                text = number.group(0) if "." in number.group(0) else number.group(0) + ".0"
-                if re.match(VERSION_PATTERN, text):
-                    found["version"] = text
+    if values.get("owner"):
+        found["owner"] = values["owner"]
+    number = re.search(r"\d+(?:\.\d+)?", values.get("version", ""))
+    if number:
+        text = number.group(0) if "." in number.group(0) else number.group(0) + ".0"
+        if re.match(VERSION_PATTERN, text):
+            found["version"] = text
     return found
 
 

@@ -72,6 +72,8 @@ def _resolve(match: re.Match[str], line: int, prefix: str, noun: str, catalogue:
     mentions = []
     for written in re.finditer(_NUMBER, match.group("numbers")):
         number = _ONE_NUMBER.match(written.group(0)).group(0)  # type: ignore[union-attr]
+        if _YEAR.fullmatch(number):
+            continue  # "the Health and Safety (First Aid) Regulations 1981": a year, not regulation 1981
         text = f"{word} {written.group(0)}" + (f" of the {qualifier}" if qualifier else "")
         if not candidates:
             reason = f"the {qualifier} is not in the catalogue" if qualifier else f"the catalogue holds no {noun}"

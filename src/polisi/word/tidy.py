@@ -118,3 +118,59 @@ def _headings(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
         elif match := _HEADING.match(line):
             found.append((i, match))
     return found
+
+
+_LIST_STYLE = re.compile(r"^( *)<!-- polisi: list ([aAiI])([.)]) -->$")
+_NUMBERED = re.compile(r"^( *)(\d{1,9})\.( +)")
+
+
+def letter_lists(markdown: str) -> str:
+    """Write lettered and roman lists with their letters again (``a.``, ``ii)``), as fancylists reads them.
+
+    The import filter puts ``<!-- polisi: list a. -->`` before each such list, since GitHub
+    Markdown can only number; the item markers at the list's own indent get their letters, the
+    comment goes, and the text after each marker stays where it was.
+    """
+    out: list[str] = []
+    pending: tuple[str, str] | None = None
+    styles: dict[int, tuple[str, str]] = {}
+    """Indent of a lettered list still open -> its (style, delimiter)."""
+    for line in markdown.split("\n"):
+        marked = _LIST_STYLE.match(line)
+        if marked:
+            pending = (marked.group(2), marked.group(3))
+            continue
+        if not line.strip():
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        item = _NUMBERED.match(line)
+        for open_indent in [k for k in styles if k > indent or (k == indent and not item)]:
+            del styles[open_indent]
+        if item and pending is not None:
+            styles[indent], pending = pending, None
+        if item and indent in styles:
+            marker = _lettered(int(item.group(2)), *styles[indent])
+            padding = " " * max(len(item.group(2)) + 1 + len(item.group(3)) - len(marker), 1)
+            line = item.group(1) + marker + padding + line[item.end():]
+        out.append(line)
+    return "\n".join(out)
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _lettered(number: int, style: str, delimiter: str) -> str:
+    if style in "aA":
+        letters = ""
+        while number > 0:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        text = letters
+    else:
+        text = ""
+        for value, numeral in _ROMAN:
+            while number >= value:
+                text, number = text + numeral, number - value
+    return (text.upper() if style.isupper() else text) + delimiter

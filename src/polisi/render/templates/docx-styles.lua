@@ -17,3 +17,52 @@ function Div(div)
   end
   return out
 end
+
+-- Footnotes: Python-Markdown writes each as a linked number in the text
+-- (<sup><a class="footnote-ref" href="#fn:1">) and the notes as a list at the
+-- end (<div class="footnote">). Word has real footnotes, so each number
+-- becomes a pandoc Note holding its text, and the list at the end goes.
+local function note_text(blocks)
+  return blocks:walk({
+    Link = function(link)
+      if link.classes:includes("footnote-backref") then
+        return {}
+      end
+    end,
+    Str = function(str)
+      local text = str.text:gsub("\u{A0}$", "")
+      return pandoc.Str(text)
+    end,
+  })
+end
+
+function Pandoc(doc)
+  local notes = {}
+  local blocks = doc.blocks:walk({
+    Div = function(div)
+      if not div.classes:includes("footnote") then
+        return nil
+      end
+      div:walk({
+        Div = function(item)
+          if item.identifier:match("^fn:") then
+            notes[item.identifier] = note_text(item.content)
+          end
+        end,
+      })
+      return {}
+    end,
+  })
+  blocks = blocks:walk({
+    Superscript = function(sup)
+      local link = sup.content[1]
+      if #sup.content == 1 and link.t == "Link" and link.classes:includes("footnote-ref") then
+        local note = notes[link.target:sub(2)]
+        if note then
+          return pandoc.Note(note)
+        end
+      end
+    end,
+  })
+  return pandoc.Pandoc(blocks, doc.meta)
+end
