@@ -26,11 +26,12 @@ PACKAGE = ROOT / "src" / "polisi"
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
-    {"pipeline", "edit"},
+    {"pipeline", "edit", "portal"},
     {"render"},
     {"signing", "word"},
     {"check"},
     {"review"},
+    {"ledger"},
     {"history"},
     {"handbook"},
     {"output", "publish"},

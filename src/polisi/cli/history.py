@@ -45,9 +45,11 @@ from polisi.errors import UsageError
 )
 @click.option("--translations", is_flag=True,
               help="Instead: the parity report, every document's state in each language (text or json).")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Also exit 1 when a document is acknowledged by less than PERCENT of its readers (portal).")
 def review_command(
     path: Path, as_of: date | None, within: int | None, owner: str | None, fmt: str, fail_on: str,
-    translations: bool,
+    translations: bool, min_coverage: float | None,
 ) -> None:
     """The review schedule: overdue first, then by date; drafts awaiting approval listed separately."""
     from polisi.handbook.model import load_handbook
@@ -68,7 +70,14 @@ def review_command(
         load_handbook(root), load_history(root), _today(as_of), within, owner
     )
     click.echo(format_schedule(schedule, fmt))
-    sys.exit(1 if schedule.fails(FailOn(fail_on)) else 0)
+    low: list[str] = []
+    if min_coverage is not None:
+        from polisi.review.coverage import below_coverage
+
+        low = below_coverage(load_handbook(root), load_history(root), _today(as_of), min_coverage)
+        for line in low:
+            click.echo(f"polisi: coverage: {line}", err=True)
+    sys.exit(1 if schedule.fails(FailOn(fail_on)) or low else 0)
 
 
 @click.command("history")

@@ -18,6 +18,7 @@ from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
 from polisi.cli.lead import COMMANDS as LEAD_COMMANDS
 from polisi.cli.options import DATE, as_of_option, path_argument
 from polisi.cli.options import today as _today
+from polisi.cli.portal import COMMAND as PORTAL_COMMAND
 from polisi.cli.translations import COMMANDS as TRANSLATION_COMMANDS
 from polisi.errors import INTERNAL_ERROR, PolisiError, UsageError, one_line
 from polisi.output import FORMATS, format_report
@@ -34,6 +35,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 for _command in (*GIT_RECORD_COMMANDS, *LEAD_COMMANDS, *TRANSLATION_COMMANDS):
     cli.add_command(_command)
+cli.add_command(PORTAL_COMMAND)
 
 
 @cli.command("check")

@@ -61,6 +61,29 @@ class NewDocumentSettings(_Section):
     procedure_headings: list[str] = ["Purpose", "What to do", "Records", "Hand-over"]
 
 
+class PortalSettings(_Section):
+    """The staff portal (``polisi portal``): its database, and who must read what."""
+
+    database: str = "portal.sqlite3"
+    """SQLite file (relative to the handbook; keep it out of git and out of the build folder) or a
+    SQLAlchemy URL such as ``postgresql+psycopg://polisi@db.internal/polisi``. The environment
+    variable ``POLISI_PORTAL_DATABASE`` overrides it, so a password need not be written here."""
+    url: str = "http://127.0.0.1:8000"
+    """The address staff use to reach the portal; invitation links start with it."""
+    roles: dict[str, list[str]] = {}
+    """Each staff role and the document audiences it belongs to, e.g. ``Night worker: [All staff,
+    Night staff]``. A role also belongs to the audience of its own name."""
+    everyone: list[str] = ["All staff"]
+    """Audiences every member of staff belongs to, whatever their roles."""
+    managers: list[str] = ["Registered Manager"]
+    """Roles that may see the managers' pages and record acknowledgements for others."""
+    due_days: int = Field(14, ge=0, le=365)
+    """Days to read a version: counted from its publication, or from a starter's first day."""
+    trusted_header: str | None = None
+    """Header set by the organisation's single sign-on reverse proxy holding the signed-in email
+    (off unless set; only safe when the portal is reachable through that proxy alone)."""
+
+
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 """A two- or three-letter language code (ISO 639): ``en``, ``cy``."""
 
@@ -119,6 +142,8 @@ class Config(_Section):
     review: ReviewSettings = ReviewSettings()
     new: NewDocumentSettings = NewDocumentSettings()
     signing: SigningSettings = SigningSettings()
+    portal: PortalSettings | None = None
+    """Set to use the staff portal; the inspector bundle then shows acknowledgement coverage."""
 
     @field_validator("approvers")
     @classmethod

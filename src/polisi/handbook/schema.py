@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^(?:(?:POL|PRO)-[A-Z]{2,4}-\d{2}|SOP-\d{2})$"
@@ -48,6 +48,22 @@ DocId = Annotated[StrictStr, Field(pattern=ID_PATTERN)]
 Citation = StrictStr
 Status = Literal["draft", "approved", "withdrawn"]
 STATUSES: tuple[str, ...] = ("draft", "approved", "withdrawn")
+
+
+class Question(BaseModel):
+    """One question staff answer before acknowledging a document in the portal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: Annotated[StrictStr, Field(min_length=1)]
+    choices: Annotated[list[StrictStr], Field(min_length=2)]
+    answer: StrictStr
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> Question:
+        if self.answer not in self.choices:
+            raise ValueError(f"answer '{self.answer}' is not one of the choices")
+        return self
 
 
 class FrontMatter(BaseModel):
@@ -94,6 +110,10 @@ class FrontMatter(BaseModel):
     """Ids of documents this one replaces (they may no longer exist)."""
     effective_from: Date | None = None
     """Date this version takes effect, when that is later than its approval."""
+    reacknowledge: bool = False
+    """Ask staff to acknowledge this version again although it is a minor version."""
+    questions: list[Question] = []
+    """Questions staff answer correctly before the portal records their acknowledgement."""
     ciw_notified_on: Date | None = None
     """Statement of purpose only: the date CIW was notified of this revision (at least 28 days
     before ``effective_from``, Schedule 3 paragraph 1 of SI 2017/1264)."""

@@ -32,6 +32,7 @@ from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
 from polisi.publish import replace_folder
+from polisi.render.bundle_coverage import coverage_rows
 from polisi.render.bundle_languages import bundle_folder, cover_line, language_note, part_name, views
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.pdf_build import pdf_name
@@ -237,6 +238,9 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     parts.append(register("review-status", "Review status and approval record",
                           status=[_status(d, as_of, config.review.warning_days, href(d.id))
                                   for d in _all_in_order(handbook)]))
+    acknowledged = coverage_rows(handbook, history, as_of)
+    if acknowledged is not None:
+        parts.append(register("acknowledgements", "Acknowledgement coverage", coverage=acknowledged))
     if since:
         parts.append(register("changes", f"Changes since {long_date(since)}", since=long_date(since),
                               changes=_changes(handbook, history, since, href)))
