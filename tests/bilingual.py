@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from polisi.edit.record_only import record_stated_approvals
+
 from .gitbook import commit, document, init, polisi, write
 
 POLISI_YML = """organisation: Test provider
@@ -70,6 +72,7 @@ def bilingual_handbook(root: Path) -> Path:
                    extra="legislation: [SPRI-2017:reg-64]", body="## Missing\n\nWhat staff do.\n"))
     write(root, "policies/POL-SAF-01.cy.md", welsh("POL-SAF-01", "Diogelu", SAF_BODY_CY))
     write(root, "policies/POL-MIS-01.cy.md", welsh("POL-MIS-01", "Pobl ar goll", MIS_BODY_CY))
+    record_stated_approvals(root)
     commit(root, "Handbook in English and Welsh", "2026-01-20")
     for doc_id in ("POL-SAF-01", "POL-MIS-01"):
         done = polisi("translated", doc_id, str(root), "--by", "Translator", "--on", "2026-02-01",

@@ -11,6 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from polisi.edit.record_only import record_stated_approvals
+
+APPROVE = ("approve", "--summary", "Approved in the test suite")
+"""``polisi approve`` with the change summary every approval needs."""
+
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Policy Lead",
     "GIT_AUTHOR_EMAIL": "lead@example.org",
@@ -97,7 +102,7 @@ def write(root: Path, path: str, text: str) -> Path:
 
 
 def small_handbook(root: Path) -> Path:
-    """A statement of purpose and two policies: enough for ``polisi check`` to pass."""
+    """A statement of purpose and two policies, their approvals recorded: enough for ``polisi check`` to pass."""
     write(
         root,
         "polisi.yml",
@@ -134,6 +139,7 @@ def small_handbook(root: Path) -> Path:
             extra="legislation: [SPRI-2017:reg-64]",
         ),
     )
+    record_stated_approvals(root)
     return root
 
 

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from polisi.cli.main import cli
+from polisi.edit.record_only import record_stated_approvals
 
 from .gitbook import polisi, small_handbook, write
 
@@ -102,6 +103,7 @@ def test_the_gitlab_code_quality_converter_turns_real_findings_into_a_report(tmp
     root = small_handbook(tmp_path / "handbook")
     text = (root / "policies/POL-SAF-01.md").read_text().replace("reg-27]", "reg-270]")
     write(root, "policies/POL-SAF-01.md", text)
+    record_stated_approvals(root)  # only the broken citation, not also CHANGED_SINCE_APPROVAL
     (root / "polisi-check.json").write_text(polisi("check", ".", "--format", "json", "--as-of", "2026-03-01",
                                                    cwd=root).stdout)
     converter = next(s for s in gitlab_scripts() if "gl-code-quality.json" in s)

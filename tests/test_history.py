@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from polisi.edit.record_only import record_stated_approvals
 from polisi.history.git import approval_tag, load_history
 
-from .gitbook import commit, document, git, init, polisi, small_handbook, write
+from .gitbook import commit, document, git, git_env, init, polisi, small_handbook, write
 
 
 @pytest.fixture
@@ -17,6 +19,7 @@ def repo(tmp_path: Path) -> Path:
     root = small_handbook(init(tmp_path / "handbook"))
     commit(root, "Add handbook", "2026-01-12")
     write(root, "policies/POL-SAF-01.md", document("POL-SAF-01", "Safeguarding", body="Changed."))
+    record_stated_approvals(root)
     commit(root, "Reword safeguarding", "2026-02-03", author="Ann Editor")
     return root
 
@@ -45,6 +48,9 @@ def test_a_handbook_in_a_subfolder_sees_paths_relative_to_itself(tmp_path: Path)
     commit(top, "Add", "2026-01-12")
     history = load_history(top / "handbook")
     assert sorted(history.revisions) == [
+        "approvals/POL-MIS-01.yml",
+        "approvals/POL-SAF-01.yml",
+        "approvals/SOP-01.yml",
         "policies/POL-MIS-01.md",
         "policies/POL-SAF-01.md",
         "polisi.yml",
@@ -116,7 +122,7 @@ def test_check_runs_in_every_repository_state(repo: Path, tmp_path: Path, state:
         git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(root))
     else:
         root = repo
-        write(root, "policies/POL-SAF-01.md", document("POL-SAF-01", "Safeguarding", body="Dirty."))
+        write(root, "policies/POL-SAF-01.md", document("POL-SAF-01", "Safeguarding", body="Changed.\n\n"))
     done = polisi("check", str(root), "--as-of", "2026-03-01")
     assert done.stdout == "3 documents checked: 0 errors, 0 warnings\n"
     assert done.returncode == 0
@@ -124,8 +130,23 @@ def test_check_runs_in_every_repository_state(repo: Path, tmp_path: Path, state:
         "plain": "",
         "dirty": "",
         "fresh": "polisi: note: the repository has no commits yet: no revision history; "
-        "CHANGED_SINCE_APPROVAL may miss changes\n",
+        "CHANGED_SINCE_APPROVAL cannot always name the commit that changed a text\n",
         "shallow": "polisi: note: shallow clone: older revisions are missing; "
-        "CHANGED_SINCE_APPROVAL may miss changes\n",
+        "CHANGED_SINCE_APPROVAL cannot always name the commit that changed a text\n",
     }
     assert done.stderr == notes[state]
+
+
+def test_a_merge_that_settles_a_text_is_a_revision_with_that_text(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "side")
+    write(repo, "policies/POL-MIS-01.md", document("POL-MIS-01", "Missing persons", body="Side."))
+    commit(repo, "Side edit", "2026-03-01")
+    git(repo, "checkout", "-q", "main")
+    write(repo, "policies/POL-MIS-01.md", document("POL-MIS-01", "Missing persons", body="Main."))
+    commit(repo, "Main edit", "2026-03-02")
+    subprocess.run(["git", "merge", "-q", "side"], cwd=repo, env=git_env("2026-03-03"), capture_output=True)
+    write(repo, "policies/POL-MIS-01.md", document("POL-MIS-01", "Missing persons", body="Settled."))
+    commit(repo, "Merge side", "2026-03-03")
+    newest = load_history(repo).of("policies/POL-MIS-01.md")[0]
+    assert newest.message == "Merge side"
+    assert load_history(repo).blob_text(newest.blob).endswith("Settled.\n")

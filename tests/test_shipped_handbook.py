@@ -87,6 +87,33 @@ def test_every_warning_is_a_warning_not_an_error(handbook: Handbook) -> None:
     assert all(f.severity is Severity.WARNING for f in check(handbook, AS_OF))
 
 
+def test_every_approved_document_has_a_record_and_show_prints_what_is_published(handbook: Handbook) -> None:
+    """What was approved is what is published: for each approved document, the record's digest is the
+    digest of the published text, and the text ``polisi show`` prints is byte for byte the file built."""
+    from polisi.handbook.approvals import source_digest
+    from polisi.history.git import load_history
+    from polisi.history.record import describe, open_record, version_in_force
+    from polisi.history.versions import approved_versions
+
+    history = load_history(REPO)
+    approved = [d for d in handbook if d.approved]
+    assert len(approved) >= 35
+    for doc in approved:
+        entry = handbook.records[doc.id].approval_of(doc.meta.version)
+        assert entry is not None, doc.id
+        assert (entry.by, entry.on, entry.sha256) == (
+            doc.meta.approved_by, doc.meta.approved_on, source_digest(doc.source)), doc.id
+        versions = approved_versions(history, doc.id, doc.path, handbook.records[doc.id], doc.source.text)
+        latest = versions[-1]
+        assert (latest.version, latest.entry, latest.text) == (doc.meta.version, entry, doc.source.text), doc.id
+    record = open_record(REPO, "POL-SAF-01")
+    shown = version_in_force(record, AS_OF)
+    assert shown.text == (REPO / "policies/POL-SAF-01.md").read_text(encoding="utf-8")
+    saf = handbook.get("POL-SAF-01").meta
+    assert describe(record, shown).startswith(
+        f"POL-SAF-01 v{saf.version}, approved by {saf.approved_by} on {saf.approved_on} (approvals/POL-SAF-01.yml")
+
+
 def test_every_numbered_step_is_its_own_list_item(handbook: Handbook) -> None:
     """A step line swallowed into the paragraph above ("... causes. 2. The DSL adds") reads as one
     run-on step to staff; each rendered paragraph line must not start like a list item."""

@@ -162,9 +162,9 @@ def test_import_then_filling_the_review_fields_passes_check(handbook: Path, word
     text = text.replace("# review_interval:", "review_interval: 12 months")
     path.write_text(text, encoding="utf-8")
     report = check(load_handbook(handbook), as_of)
-    assert [f.format() for f in report] == []
+    assert [(f.path, f.code) for f in report] == [("procedures/PRO-MED-01.md", "APPROVAL_NOT_RECORDED")]
     result = polisi("check", handbook, "--as-of", "2026-04-01")
-    assert result.returncode == 0 and result.stdout.strip().endswith("0 errors, 0 warnings")
+    assert result.returncode == 0 and result.stdout.strip().endswith("0 errors, 1 warning")
 
 
 def test_approving_without_the_review_fields_fails_check(handbook: Path, word_folder: Path) -> None:
@@ -173,7 +173,7 @@ def test_approving_without_the_review_fields_fails_check(handbook: Path, word_fo
     path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: approved"), encoding="utf-8")
     report = check(load_handbook(handbook), date(2026, 4, 1))
     assert not report.ok
-    assert {f.code for f in report} <= {"MISSING_APPROVAL", "MISSING_REVIEW"}
+    assert {f.code for f in report} <= {"MISSING_APPROVAL", "MISSING_REVIEW", "APPROVAL_NOT_RECORDED"}
     assert all(f.path == "procedures/PRO-MED-01.md" for f in report)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 from docx.oxml import parse_xml
 
+from polisi.edit.record_only import record_stated_approvals
 from polisi.word.pandoc import pandoc_path
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -77,7 +78,7 @@ We help families stay together safely.
 
 
 def make_handbook(root: Path, policy_procedures: tuple[str, ...] = ()) -> Path:
-    """A valid handbook: statement of purpose, one approved safeguarding policy, test clauses."""
+    """A valid handbook: statement of purpose, one approved safeguarding policy (approvals recorded), test clauses."""
     (root / "references").mkdir(parents=True)
     (root / "references" / "spri.yaml").write_text(CLAUSES, encoding="utf-8")
     (root / "references" / "sswba.yaml").write_text(ACT, encoding="utf-8")
@@ -94,6 +95,7 @@ def make_handbook(root: Path, policy_procedures: tuple[str, ...] = ()) -> Path:
         encoding="utf-8",
     )
     (root / "procedures").mkdir()
+    record_stated_approvals(root)
     return root
 
 

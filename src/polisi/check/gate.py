@@ -7,14 +7,14 @@ pipeline that calls them, lets both import it without an import circle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from polisi.check.rules import check
 from polisi.errors import BuildError
-from polisi.findings import Report
+from polisi.findings import Report, Severity
 from polisi.handbook.model import Handbook, load_handbook
 from polisi.output import summary_line
 
@@ -38,6 +38,11 @@ class CheckFailed(BuildError):
         self.report = report
 
 
+PREVIEWABLE = "CHANGED_SINCE_APPROVAL"
+"""Without ``history`` (the single-output commands, which build previews), text changed since its
+approval is reported as a warning and built (marked DRAFT when uncommitted); ``build all`` refuses it."""
+
+
 def load_checked(root: Path, as_of: date, *, strict: bool = False, history: History | None = None) -> Checked:
     """Load and check; raise :class:`CheckFailed` carrying the report when it has errors.
 
@@ -45,6 +50,11 @@ def load_checked(root: Path, as_of: date, *, strict: bool = False, history: Hist
     """
     handbook = load_handbook(root)
     report = check(handbook, as_of, history=history)
+    if history is None:
+        report = Report.of(
+            (replace(f, severity=Severity.WARNING) if f.code == PREVIEWABLE else f for f in report),
+            report.documents_checked,
+        )
     if strict:
         report = report.strict()
     if not report.ok:

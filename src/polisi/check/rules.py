@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from markdown.extensions.toc import slugify
 
 from polisi.check.applicability import applicability
+from polisi.check.approval_record import approval_record
 from polisi.check.areas import undeclared_areas
 from polisi.check.containment import containment
 from polisi.check.fidelity import fidelity
@@ -23,7 +24,6 @@ from polisi.handbook.links import anchors, links, resolve
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.schema import CITATION_KEYS
-from polisi.history.drift import changed_since_approval
 from polisi.history.git import History
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -52,15 +52,14 @@ def check(
 ) -> Report:
     """Run every rule; the report also carries the findings made while loading.
 
-    Rules that need the git record (``CHANGED_SINCE_APPROVAL``) run only when ``history`` is given.
+    The approval record is checked always; ``history`` (git) adds which commit changed a text.
     """
     days = handbook.config.review.warning_days if warning_days is None else warning_days
     options = CheckOptions(as_of, days)
     findings: list[Finding] = list(handbook.load_findings)
     for rule in RULES:
         findings.extend(rule(handbook, options))
-    if history is not None:
-        findings.extend(changed_since_approval(handbook, history))
+    findings.extend(approval_record(handbook, history))
     findings.extend(translation_findings(handbook, history))
     return Report.of(findings, documents_checked=len(handbook.documents) + len(handbook.unreadable))
 

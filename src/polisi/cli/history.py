@@ -1,7 +1,8 @@
-"""Commands that read or write the git record: review, approve, history, show, diff.
+"""Commands that read the record: review, history, show, diff.
 
-Kept apart from ``cli`` so each command stays a thin layer over ``schedule``,
-``approve`` and ``record``; ``cli`` registers :data:`COMMANDS`.
+Kept apart from ``cli`` so each command stays a thin layer over ``schedule``
+and ``record``; ``cli`` registers :data:`COMMANDS`. The commands that write
+(approve, reviewed, new) are in ``cli.lead``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,9 @@ from pathlib import Path
 
 import click
 
-from polisi.cli.options import DATE, as_of_option, path_argument
+from polisi.cli.options import DATE, as_of_option, handbook_dir, path_argument
 from polisi.cli.options import today as _today
 from polisi.errors import UsageError
-
-
-def _handbook_dir(path: Path) -> Path:
-    if not path.is_dir():
-        raise UsageError(f"{path}: no such handbook folder")
-    return path
 
 
 @click.command("review")
@@ -62,7 +57,7 @@ def review_command(
     from polisi.review.output import format_schedule
     from polisi.review.schedule import FailOn, review_schedule
 
-    root = _handbook_dir(path)
+    root = handbook_dir(path)
     if translations:
         from polisi.review.translations import format_parity, parity
 
@@ -85,44 +80,21 @@ def review_command(
     sys.exit(1 if schedule.fails(FailOn(fail_on)) or low else 0)
 
 
-@click.command("approve")
-@click.argument("doc_id", metavar="ID")
-@path_argument
-@click.option(
-    "--by",
-    "by",
-    required=True,
-    help="The role or body approving it, e.g. 'Responsible Individual'.",
-)
-@click.option("--on", "on", type=DATE, default=None, help="Date of approval (default: today).")
-@click.option(
-    "--minor", "bump", flag_value="minor", default=None, help="Bump the minor version (2.0 -> 2.1)."
-)
-@click.option("--major", "bump", flag_value="major", help="Bump the major version (2.1 -> 3.0).")
-def approve_command(doc_id: str, path: Path, by: str, on: date | None, bump: str | None) -> None:
-    """Approve document ID: set its approval keys, bump its version, commit and tag ID/vX.Y.
-
-    Without --minor/--major the version is kept if it was never approved, else its minor part is bumped.
-    Refuses on uncommitted changes, an unknown id, or a document that fails polisi check.
-    """
-    from polisi.edit.approve import approve
-
-    done = approve(_handbook_dir(path), doc_id, by, _today(on), bump)  # type: ignore[arg-type]
-    click.echo(
-        f"approved {done.doc_id} v{done.version} (was v{done.previous_version}): "
-        f"commit {done.commit[:7]}, tag {done.tag}"
-    )
-
-
 @click.command("history")
 @click.argument("doc_id", metavar="ID")
 @path_argument
-def history_command(doc_id: str, path: Path) -> None:
-    """Every revision of document ID from git, newest first, with approvals marked."""
-    from polisi.history.record import format_log, log, open_record
+@click.option("--commits", is_flag=True,
+              help="Every git commit of the file, with authors and commit messages (the policy lead's view).")
+def history_command(doc_id: str, path: Path, commits: bool) -> None:
+    """The revision history of document ID: each approved version and review, newest first.
 
-    record = open_record(_handbook_dir(path), doc_id)
-    click.echo(format_log(record, log(record)))
+    From the approval record: version, date, approver, change summary and evidence, as staff and
+    inspectors see it. With --commits, every commit of the file from git instead.
+    """
+    from polisi.history.record import format_log, format_revisions, log, open_record
+
+    record = open_record(handbook_dir(path), doc_id)
+    click.echo(format_log(record, log(record)) if commits else format_revisions(record))
 
 
 @click.command("show")
@@ -136,7 +108,7 @@ def show_command(doc_id: str, path: Path, as_at: date | None) -> None:
     """
     from polisi.history.record import describe, open_record, version_in_force
 
-    record = open_record(_handbook_dir(path), doc_id)
+    record = open_record(handbook_dir(path), doc_id)
     version = version_in_force(record, _today(as_at))
     click.echo(describe(record, version), err=True)
     click.echo(version.text, nl=False)
@@ -151,9 +123,9 @@ def diff_command(doc_id: str, version_a: str, version_b: str, path: Path) -> Non
     """The text changes between two approved versions of document ID (from their tags or commits)."""
     from polisi.history.record import open_record, versions_diff
 
-    record = open_record(_handbook_dir(path), doc_id)
+    record = open_record(handbook_dir(path), doc_id)
     same = f"{doc_id} v{version_a.removeprefix('v')} and v{version_b.removeprefix('v')} have the same text\n"
     click.echo(versions_diff(record, version_a, version_b) or same, nl=False)
 
 
-COMMANDS: tuple[click.Command, ...] = (review_command, approve_command, history_command, show_command, diff_command)
+COMMANDS: tuple[click.Command, ...] = (review_command, history_command, show_command, diff_command)

@@ -15,6 +15,7 @@ import click
 
 from polisi import __version__
 from polisi.cli.history import COMMANDS as GIT_RECORD_COMMANDS
+from polisi.cli.lead import COMMANDS as LEAD_COMMANDS
 from polisi.cli.options import DATE, as_of_option, path_argument
 from polisi.cli.options import today as _today
 from polisi.cli.portal import COMMAND as PORTAL_COMMAND
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for _command in (*GIT_RECORD_COMMANDS, *TRANSLATION_COMMANDS):
+for _command in (*GIT_RECORD_COMMANDS, *LEAD_COMMANDS, *TRANSLATION_COMMANDS):
     cli.add_command(_command)
 cli.add_command(PORTAL_COMMAND)
 
@@ -57,7 +58,8 @@ def check_command(path: Path, as_of: date | None, fmt: str, strict: bool, warnin
         raise UsageError(f"{path}: no such handbook folder")
     history = load_history(path)
     if history.note and history.is_repository:
-        click.echo(f"polisi: note: {history.note}; CHANGED_SINCE_APPROVAL may miss changes", err=True)
+        click.echo(f"polisi: note: {history.note}; CHANGED_SINCE_APPROVAL cannot always name the commit that "
+                   "changed a text", err=True)
     report = check(load_handbook(path), _today(as_of), warning_days, history)
     if strict:
         report = report.strict()

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from polisi.errors import UsageError
+
 
 class DateType(click.ParamType):
     name = "YYYY-MM-DD"
@@ -34,3 +36,10 @@ as_of_option = click.option(
 def today(as_of: date | None) -> date:
     """The as-of day a command works with: the one given, else today."""
     return as_of or date.today()
+
+
+def handbook_dir(path: Path) -> Path:
+    """``path`` if it is a folder; a one-line usage error otherwise."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such handbook folder")
+    return path

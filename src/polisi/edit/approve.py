@@ -1,10 +1,11 @@
-"""``polisi approve``: record an approval in the document and in git.
+"""``polisi approve``: record an approval in the document, in its approval record and in git.
 
 The front matter is edited with ruamel.yaml's round-trip mode, so comments,
-key order and quoting survive; only the approval keys change. The approval is
-committed and tagged ``<ID>/v<VERSION>`` so the record, not memory, says which
-text was approved. Nothing is written (or everything is put back) when the
-document would fail its checks.
+key order and quoting survive; only the approval keys change. An entry with the
+SHA-256 of the approved content, the change summary and the evidence is appended
+to ``approvals/<ID>.yml``, and both files go into one commit (tagged
+``<ID>/v<VERSION>`` as well, though nothing depends on the tag). Nothing is left
+written when the document would fail its checks or git refuses the commit.
 """
 
 from __future__ import annotations
@@ -17,10 +18,21 @@ from typing import Any, Literal
 
 from polisi.check.rules import check
 from polisi.edit.frontmatter import edit_front_matter
+from polisi.edit.record_file import record_text
+from polisi.edit.staging import staged_files
+from polisi.edit.wording import approver_role, change_summary, evidence_reference
 from polisi.errors import PolisiError, UsageError
 from polisi.findings import Finding, Report
+from polisi.handbook.approvals import RecordEntry, content_digest, record_path
 from polisi.handbook.model import Document, Handbook, load_handbook
-from polisi.history.git import History, HistoryError, approval_tag, commit_approval, load_history
+from polisi.history.git import (
+    History,
+    HistoryError,
+    approval_tag,
+    commit_files,
+    load_history,
+    require_identity,
+)
 from polisi.history.versions import snapshots
 
 Bump = Literal["minor", "major"]
@@ -44,41 +56,47 @@ class ApprovalRefused(PolisiError):
         self.report = report
 
 
-def approve(root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None) -> Approval:
-    """Approve ``doc_id`` as of ``on``: edit its front matter, check it, commit and tag."""
-    if on > date.today():
-        raise UsageError(f"--on {on} is in the future: record an approval on or after the day it is given")
+def approve(
+    root: Path, doc_id: str, by: str, on: date, bump: Bump | None = None, *,
+    summary: str, evidence: str | None = None,
+) -> Approval:
+    """Approve ``doc_id`` as of ``on``: edit its front matter, record it, check it, commit and tag."""
+    not_in_future(on)
     handbook = load_handbook(root)
+    role = approver_role(handbook.config, by)
+    summary, evidence = change_summary(summary), evidence_reference(evidence)
     doc = find_document(handbook, doc_id)
-    history = load_history(root)
-    _require_clean(history)
-    version = next_version(doc, history, bump)
+    history = open_clean(root)
+    version = next_version(doc, handbook, history, bump)
     tag = approval_tag(doc.id, version)
     if tag in history.tags:
         raise HistoryError(
             f"tag {tag} already exists: version {version} of {doc.id} is already approved"
         )
-    file = root / doc.path
-    original = file.read_bytes()
-    approved_text = set_approval(doc.source.text, version, by, on)
-    file.write_bytes(approved_text.encode("utf-8"))
-    try:
-        own = [f for f in check(load_handbook(root), on).errors if f.path == doc.path]
+    approved_text = set_approval(doc.source.text, version, role, on)
+    with staged_files(root) as write:
+        write(doc.path, approved_text)
+        entry = RecordEntry(event="approved", version=version, by=role, on=on,
+                            sha256=content_digest(doc.path, approved_text), summary=summary, evidence=evidence)
+        write(record_path(doc.id), record_text(root, doc.id, entry))
+        own = [f for f in check(load_handbook(root), on).errors if f.path in (doc.path, record_path(doc.id))]
         if own:
             raise ApprovalRefused(
                 doc.id, Report.of(_as_written(own, handbook, on, doc, approved_text), 1)
             )
-        commit = commit_approval(
+        commit = commit_files(
             history,
-            doc.path,
-            f"Approve {doc.id} v{version}: {doc.title}\n\nApproved by {by} on {on.isoformat()}.",
-            tag,
-            f"{doc.id} v{version} approved by {by} on {on.isoformat()}",
+            [doc.path, record_path(doc.id)],
+            f"Approve {doc.id} v{version}: {doc.title}\n\n{summary}\n\nApproved by {role} on {on.isoformat()}."
+            + (f"\nEvidence: {evidence}" if evidence else ""),
+            (tag, f"{doc.id} v{version} approved by {role} on {on.isoformat()}"),
         )
-    except BaseException:
-        file.write_bytes(original)
-        raise
     return Approval(doc.id, doc.path, version, doc.meta.version, commit, tag)
+
+
+def not_in_future(on: date) -> None:
+    if on > date.today():
+        raise UsageError(f"--on {on} is in the future: record an approval on or after the day it is given")
 
 
 def _as_written(
@@ -104,6 +122,14 @@ def find_document(handbook: Handbook, doc_id: str) -> Document:
     return doc
 
 
+def open_clean(root: Path) -> History:
+    """The handbook's git history, refusing when an approval could not be recorded exactly."""
+    history = load_history(root)
+    _require_clean(history)
+    require_identity(history)
+    return history
+
+
 def _require_clean(history: History) -> None:
     if not history.is_repository:
         raise HistoryError("not a git repository: an approval is recorded as a git commit and tag")
@@ -120,11 +146,13 @@ def _require_clean(history: History) -> None:
         )
 
 
-def next_version(doc: Document, history: History, bump: Bump | None) -> str:
+def next_version(doc: Document, handbook: Handbook, history: History, bump: Bump | None) -> str:
     """The version to approve: bumped as asked, else the next minor one if the current was approved."""
     current = doc.meta.version
     if bump is None:
-        already = history.tag(doc.id, current) is not None or any(
+        record = handbook.records.get(doc.id)
+        recorded = record is not None and record.approval_of(current) is not None
+        already = doc.approved or recorded or history.tag(doc.id, current) is not None or any(
             s.approved and s.version == current for s in snapshots(history, doc.path)
         )
         if not already:
@@ -138,14 +166,28 @@ def set_approval(text: str, version: str, by: str, on: date) -> str:
     """``text`` with its front matter marked approved; everything else kept as written."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    def mark(data: Any) -> None:
-        _put(data, "version", DoubleQuotedScalarString(version), after="title")
-        _put(data, "status", "approved", after="version")
-        _put(data, "approved_by", by, after="owner")
-        _put(data, "approved_on", on, after="approved_by")
-        _put(data, "last_reviewed", date.fromordinal(on.toordinal()), after="approved_on")  # no YAML alias
+    return set_front_matter(text, {
+        "version": DoubleQuotedScalarString(version),
+        "status": "approved",
+        "approved_by": by,
+        "approved_on": on,
+        "last_reviewed": date.fromordinal(on.toordinal()),  # a copy, so YAML writes no alias
+    })
 
-    return edit_front_matter(text, mark)
+
+_AFTER = {"version": "title", "status": "version", "approved_by": "owner", "approved_on": "approved_by",
+          "last_reviewed": "approved_on"}
+"""Where a key goes when the front matter does not have it yet."""
+
+
+def set_front_matter(text: str, values: dict[str, Any]) -> str:
+    """``text`` with front-matter keys set to ``values``; comments, order, quoting and body kept."""
+
+    def change(data: Any) -> None:
+        for key, value in values.items():
+            _put(data, key, value, after=_AFTER.get(key, ""))
+
+    return edit_front_matter(text, change)
 
 
 def _put(data: Any, key: str, value: Any, after: str) -> None:

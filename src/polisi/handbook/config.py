@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from polisi.errors import PolisiError
 from polisi.handbook.catalogue import ServiceType
@@ -48,6 +48,17 @@ class SigningSettings(_Section):
     fingerprints: list[Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]] = []
     """SHA-256 fingerprints of the certificates ``polisi verify`` trusts (the organisation's signing
     certificate or its CA), so the trust anchor is committed in ``polisi.yml`` itself."""
+
+
+class NewDocumentSettings(_Section):
+    """What ``polisi new`` writes into a new draft."""
+
+    owner: str = "Registered Manager"
+    review_interval: str = "12 months"
+    policy_headings: list[str] = [
+        "Purpose", "Scope", "Principles", "Responsibilities", "Legal basis", "Procedures", "Monitoring",
+    ]
+    procedure_headings: list[str] = ["Purpose", "What to do", "Records", "Hand-over"]
 
 
 class PortalSettings(_Section):
@@ -123,10 +134,24 @@ class Config(_Section):
     """Folder (relative to the handbook) of catalogue files that add to or override the shipped one."""
     build_dir: str = "build"
     """Where outputs are written (relative to the handbook)."""
+    approvers: list[str] = []
+    """The roles or bodies that may approve a document (``polisi approve --by``), e.g. ``Board``.
+    Empty: any one-line role is accepted."""
+    whats_new_days: int = Field(90, ge=1, le=3650)
+    """The site's "What's new" page lists approvals and reviews of the last this many days."""
     review: ReviewSettings = ReviewSettings()
+    new: NewDocumentSettings = NewDocumentSettings()
     signing: SigningSettings = SigningSettings()
     portal: PortalSettings | None = None
     """Set to use the staff portal; the inspector bundle then shows acknowledgement coverage."""
+
+    @field_validator("approvers")
+    @classmethod
+    def _roles(cls, roles: list[str]) -> list[str]:
+        for role in roles:
+            if not role.strip() or "\n" in role:
+                raise ValueError(f"each approver is one non-empty line, not {role!r}")
+        return [role.strip() for role in roles]
 
     @property
     def source_lang(self) -> str:

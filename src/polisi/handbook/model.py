@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from polisi.errors import UsageError
 from polisi.findings import Finding, Severity
+from polisi.handbook.approvals import ApprovalRecord, load_records
 from polisi.handbook.catalogue import Catalogue, load_catalogue
 from polisi.handbook.config import Config, load_config
 from polisi.handbook.load import SourceFile, discover, read_source
@@ -152,6 +153,8 @@ class Handbook:
     load_findings: tuple[Finding, ...] = ()
     unreadable: frozenset[str] = field(default_factory=frozenset)
     """Relative paths of document files that exist but could not be loaded."""
+    records: dict[str, ApprovalRecord] = field(default_factory=dict)
+    """The approval record of each document that has one (``approvals/<ID>.yml``), by id."""
     orphan_translations: tuple[Translation, ...] = ()
     """Translation files with no source document beside them (``check`` reports them)."""
 
@@ -208,6 +211,8 @@ def load_handbook(root: Path) -> Handbook:
     root = root.resolve()  # outputs are handed to subprocesses that resolve relative paths differently
     config = load_config(root)
     catalogue, findings = load_catalogue(root, config.references)
+    records, record_findings = load_records(root)
+    findings.extend(record_findings)
     documents: list[Document] = []
     translations: list[Translation] = []
     unreadable: set[str] = set()
@@ -225,7 +230,8 @@ def load_handbook(root: Path) -> Handbook:
         else:
             documents.append(item)
     documents, orphans = _attach(documents, translations)
-    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable), orphans)
+    return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable),
+                    records=records, orphan_translations=orphans)
 
 
 def _attach(

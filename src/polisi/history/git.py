@@ -2,12 +2,16 @@
 
 One ``git log`` pass over the whole handbook gives every file's revisions (with
 the file's blob id at each, so old texts can be read back without another log),
-so the cost does not grow with one git call per document. A handbook that is
+so the cost does not grow with one git call per document. A merge counts as a
+revision of what it changed against its first parent, so a text settled while
+merging (a resolved conflict) is in the record too. A handbook that is
 not a repository, has no commits or is a shallow clone still builds: the
 history then says why it is empty or partial instead of failing.
 
-Approvals are recorded as annotated tags named ``<ID>/v<VERSION>``; this module
-reads them in one ``for-each-ref`` call and writes them for ``polisi approve``.
+Approvals are recorded in the handbook's approval record (``approvals/``); this
+module commits a record with its document, and still writes (and reads, in one
+``for-each-ref`` call) the annotated tags ``<ID>/v<VERSION>`` that older
+versions of polisi used, though nothing depends on them.
 """
 
 from __future__ import annotations
@@ -141,7 +145,7 @@ def load_history(root: Path) -> History:
                        prefix=prefix, repo=repo)
     shallow = (Path(repo.git_dir) / "shallow").exists()
     raw = repo.git.log(
-        f"--format={_RECORD}{_FORMAT}", "--raw", "--no-abbrev", "--no-renames", "--",
+        f"--format={_RECORD}{_FORMAT}", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--",
         root.resolve().as_posix(),
     )
     note = "shallow clone: older revisions are missing" if shallow else None
@@ -190,33 +194,56 @@ def _dirty(repo: Any, prefix: str) -> frozenset[str]:
     return frozenset(p[len(prefix):] for p in paths if p.startswith(prefix))
 
 
-def commit_approval(history: History, path: str, message: str, tag: str, tag_message: str) -> str:
-    """Commit handbook file ``path`` and tag the commit with an annotated tag; return the commit id.
+def require_identity(history: History) -> None:
+    """Refuse early, before anything is written, when git does not know who is committing."""
+    import git
 
-    Uses the git command itself, so the user's identity, hooks and ``GIT_*_DATE`` apply.
+    try:
+        history.repo.git.var("GIT_COMMITTER_IDENT")
+        history.repo.git.var("GIT_AUTHOR_IDENT")
+    except git.GitCommandError:
+        raise HistoryError(
+            "git does not know who you are, so it cannot record who made the approval: "
+            "set it with git config user.name \"Your Name\" and git config user.email you@example.org"
+        ) from None
+
+
+def commit_files(history: History, paths: list[str], message: str, tag: tuple[str, str] | None = None) -> str:
+    """Commit exactly the handbook files ``paths`` and optionally an annotated tag ``(name, message)``.
+
+    Uses the git command itself, so the user's identity, hooks and ``GIT_*_DATE`` apply. When any
+    step fails (a hook refuses, no identity, the tag exists) the commit, the index and the tags are
+    put back as they were; restoring the files' contents is the caller's part. Returns the commit id.
     """
-    commit = commit_file(history, path, message)
-    _git(history, "tag", "-a", tag, "-m", tag_message)
-    return commit
+    import git
+
+    if history.repo is None:
+        raise HistoryError("not a git repository: the change must be recorded in git")
+    repo = history.repo
+    full = [str(Path(repo.working_tree_dir) / (history.prefix + p)) for p in paths]
+    before = repo.head.commit.hexsha
+    try:
+        repo.git.add("--", *full)
+        repo.git.commit("-m", message, "--", *full)
+        if tag is not None:
+            repo.git.tag("-a", tag[0], "-m", tag[1])
+    except BaseException as exc:
+        _put_back(repo, before, full)
+        if not isinstance(exc, git.GitCommandError):
+            raise
+        detail = (exc.stderr or exc.stdout or "").strip().splitlines()
+        reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
+        raise HistoryError(f"git {exc.command[1]} failed, nothing was recorded: {reason}") from None
+    return str(repo.head.commit.hexsha)
 
 
 def commit_file(history: History, path: str, message: str) -> str:
     """Commit handbook file ``path`` alone (other changes stay uncommitted); return the commit id."""
-    if history.repo is None:
-        raise HistoryError("not a git repository: the change must be recorded in git")
-    full = str(Path(history.repo.working_tree_dir) / (history.prefix + path))
-    _git(history, "add", "--", full)
-    _git(history, "commit", "-m", message, "--", full)
-    return str(history.repo.head.commit.hexsha)
+    return commit_files(history, [path], message)
 
 
-def _git(history: History, command: str, *args: str) -> None:
-    """Run one git command in the handbook's repository; its failure becomes one line."""
-    import git
-
-    try:
-        getattr(history.repo.git, command)(*args)
-    except git.GitCommandError as exc:
-        detail = (exc.stderr or exc.stdout or "").strip().splitlines()
-        reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else str(exc.status)
-        raise HistoryError(f"git {exc.command[1]} failed: {reason}") from None
+def _put_back(repo: Any, before: str, paths: list[str]) -> None:
+    """Move HEAD back to ``before`` (if a commit was made) and unstage ``paths``."""
+    if repo.head.commit.hexsha != before:
+        repo.git.reset("-q", "--soft", before)
+    repo.git.reset("-q", before, "--", *paths)

@@ -1,8 +1,9 @@
 """What the git record says about one document: its revisions, the version in
 force on a day, and the text changes between two approved versions.
 
-Used by ``polisi history``, ``polisi show`` and ``polisi diff``; the answers come
-from the record (commits and approval tags), never from the working copy.
+Used by ``polisi history``, ``polisi show`` and ``polisi diff``. The approvals
+come from the approval record (``approvals/<ID>.yml``) and the texts from git;
+the working copy is used only when its content digest is the one recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from polisi.errors import PolisiError
+from polisi.handbook.approvals import ApprovalRecord, RecordEntry
 from polisi.handbook.model import Handbook, load_handbook
 from polisi.history.git import History, HistoryError, Revision, load_history
 from polisi.history.versions import ApprovedVersion, approved_versions, find_version, front_matter, in_force
@@ -31,6 +33,8 @@ class Record:
     title: str
     history: History
     versions: list[ApprovedVersion]
+    approvals: ApprovalRecord | None = None
+    """The document's approval record (``approvals/<ID>.yml``), if it has one."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,11 @@ def open_record(root: Path, doc_id: str) -> Record:
     if not history.is_repository or history.head is None:
         raise HistoryError(f"{history.note}; this command reads the document's record from git")
     path, title = _locate(handbook, history, doc_id)
-    return Record(doc_id, path, title, history, approved_versions(history, doc_id, path))
+    doc = handbook.get(doc_id)
+    working = doc.source.text if doc is not None else None
+    approvals = handbook.records.get(doc_id)
+    versions = approved_versions(history, doc_id, path, approvals, working)
+    return Record(doc_id, path, title, history, versions, approvals)
 
 
 def _locate(handbook: Handbook, history: History, doc_id: str) -> tuple[str, str]:
@@ -93,6 +101,7 @@ def log(record: Record) -> list[LogEntry]:
 
 
 def format_log(record: Record, entries: list[LogEntry]) -> str:
+    """The policy lead's view: every commit, its author and message, with approvals marked."""
     lines = [
         f"{record.doc_id} {record.title} ({record.path}): {len(entries)} revision"
         + "s" * (len(entries) != 1)
@@ -105,10 +114,12 @@ def format_log(record: Record, entries: list[LogEntry]) -> str:
             f"{rev.date.date()}  {rev.short}  {state:<14}  {rev.author}: {rev.message}{mark}"
         )
     tagged = [
-        v for v in record.versions if v.tag and v.commit not in {e.revision.commit for e in entries}
+        v for v in record.versions
+        if v.tag and v.recorded and v.commit not in {e.revision.commit for e in entries}
     ]
     lines += [
-        f"{v.recorded.date()}  {v.short}  approval of v{v.version}: {v.source}" for v in tagged
+        f"{v.recorded.date()}  {v.short}  approval of v{v.version}: {v.source}"
+        for v in tagged if v.recorded
     ]
     history = record.history
     if history.is_dirty(record.path):
@@ -118,8 +129,49 @@ def format_log(record: Record, entries: list[LogEntry]) -> str:
     return "\n".join(lines)
 
 
+def format_revisions(record: Record) -> str:
+    """The view staff and inspectors get: every approval and review, newest first, from the record.
+
+    Versions approved before the record was kept are listed from git, without a summary.
+    """
+    rows = [(e.on, e.event, e.version, e.by, e.summary, e.evidence) for e in _entries(record)]
+    recorded = {e.version for e in _entries(record) if e.event == "approved"}
+    rows += [
+        (v.approved_on or v.in_force_from, "approved", v.version, v.approved_by or "", _summary(v), None)
+        for v in record.versions if v.version not in recorded
+    ]
+    count = len(rows)
+    lines = [f"{record.doc_id} {record.title}: {count} approval{'s' * (count != 1)} and reviews"
+             if any(r[1] == "reviewed" for r in rows) else
+             f"{record.doc_id} {record.title}: {count} approved version{'s' * (count != 1)}"]
+    for on, event, version, by, summary, evidence in sorted(rows, key=lambda r: r[0], reverse=True):
+        lines.append(f"{on}  v{version:<5}  {event} by {by}: {summary}")
+        if evidence:
+            lines.append(f"{'':20}evidence: {evidence}")
+    if not rows:
+        lines.append("(no approval recorded)")
+    if record.history.note:
+        lines.append(f"({record.history.note}; versions approved before the approval record may be missing)")
+    return "\n".join(lines)
+
+
+def _entries(record: Record) -> tuple[RecordEntry, ...]:
+    return record.approvals.entries if record.approvals else ()
+
+
+def _summary(version: ApprovedVersion) -> str:
+    if version.entry is not None:
+        return version.entry.summary
+    return "no change summary recorded"
+
+
 def version_in_force(record: Record, on: date) -> ApprovedVersion:
     found = in_force(record.versions, on)
+    if found is not None and found.text is None:
+        raise NotInRecord(
+            f"the text of {record.doc_id} v{found.version} recorded in approvals/{record.doc_id}.yml is in no "
+            "commit this clone holds, nor in the working copy (a shallow clone? fetch the full history)"
+        )
     if found is not None:
         return found
     if not record.versions:
@@ -138,10 +190,12 @@ def describe(record: Record, version: ApprovedVersion) -> str:
     by = f" by {version.approved_by}" if version.approved_by else ""
     on = f" on {version.approved_on}" if version.approved_on else ""
     source = version.source
-    if version.tag is None and version.approved_on and version.recorded.date() > version.approved_on:
+    late = version.recorded and version.approved_on and version.recorded.date() > version.approved_on
+    if version.entry is None and version.tag is None and late and version.recorded:
         source += f", first recorded {version.recorded.date()}, after the approval"
-    return (f"{record.doc_id} v{version.version}, approved{by}{on} ({source}); "
-            f"in force from {version.in_force_from} {until}")
+    evidence = f"; evidence: {version.entry.evidence}" if version.entry and version.entry.evidence else ""
+    return (f"{record.doc_id} v{version.version}, approved{by}{on} ({source}){evidence}; "
+            f"in force from {version.in_force_from} {until}; {_summary(version)}")
 
 
 def versions_diff(record: Record, version_a: str, version_b: str) -> str:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import Document
 from polisi.handbook.translation import Translation
 from polisi.history.git import History, Revision
-from polisi.history.versions import content_sha256
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Sync:
 
 def source_sha256(doc: Document) -> str:
     """The content hash a translation of ``doc`` must record to be current."""
-    return content_sha256(doc.path, doc.source.text)
+    return content_digest(doc.path, doc.source.text)
 
 
 def sync(doc: Document, translation: Translation, history: History | None) -> Sync:
@@ -65,13 +65,13 @@ def _texts(doc: Document, history: History) -> list[tuple[Revision, str]]:
 
 
 def _seen(doc: Document, recorded: str, history: History) -> bool:
-    return any(content_sha256(doc.path, text) == recorded for _, text in _texts(doc, history))
+    return any(content_digest(doc.path, text) == recorded for _, text in _texts(doc, history))
 
 
 def _first_change(doc: Document, recorded: str, history: History) -> Revision | None:
     """The first source revision after the last one with the recorded content whose content differs."""
     texts = _texts(doc, history)
-    hashes = [content_sha256(doc.path, text) for _, text in texts]
+    hashes = [content_digest(doc.path, text) for _, text in texts]
     if recorded not in hashes:
         return None
     last_synced = len(hashes) - 1 - hashes[::-1].index(recorded)

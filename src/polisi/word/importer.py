@@ -20,6 +20,7 @@ from pathlib import Path
 
 from polisi.errors import PolisiError, UsageError
 from polisi.handbook.model import Handbook, Kind, load_handbook
+from polisi.handbook.naming import next_free_id, yaml_text
 from polisi.handbook.schema import ID_PATTERN, VERSION_PATTERN
 from polisi.word.control import take_control
 from polisi.word.docxfile import check_word_file, core_properties, custom_properties
@@ -35,8 +36,6 @@ DEFAULT_OWNER = "Registered Manager"
 DEFAULT_VERSION = "1.0"
 REVIEW_KEYS = ("approved_by", "approved_on", "last_reviewed", "review_interval")
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
-_PLAIN_YAML = re.compile(r"^[A-Za-z][\w ,'()/&.-]*$")
-_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 
 
 @dataclass(frozen=True)
@@ -242,14 +241,9 @@ def _document_id(
             raise UsageError(f"--id {options.doc_id} is not a {kind.label.lower()} id ({kind.prefix}-AREA-NN)")
         return options.doc_id
     area, why = _area(handbook, title, options.area)
-    used = set(handbook.by_id) | {Path(p).stem for p in handbook.unreadable}
-    for number in range(1, 100):
-        doc_id = f"{kind.prefix}-{area}-{number:02d}"
-        taken = any((root / k.folder / f"{doc_id}.md").exists() for k in Kind)
-        if doc_id not in used and not taken:
-            guesses.append(Guess("id", doc_id, f"{why}; the first number not yet used"))
-            return doc_id
-    raise UsageError(f"every {kind.prefix}-{area}-NN id is taken; give one with --id")
+    doc_id = next_free_id(root, handbook, kind, area)
+    guesses.append(Guess("id", doc_id, f"{why}; the first number not yet used"))
+    return doc_id
 
 
 def _area(handbook: Handbook, title: str, given: str | None) -> tuple[str, str]:
@@ -380,13 +374,6 @@ def _front_matter(
     lines.extend(f"# {key}:" for key in REVIEW_KEYS)
     lines.append("---")
     return "\n".join(lines) + "\n"
-
-
-def yaml_text(value: str) -> str:
-    """A YAML scalar that reads back as exactly ``value`` (JSON strings are valid YAML)."""
-    if _PLAIN_YAML.match(value) and value.lower() not in _YAML_WORDS and not value.endswith(":"):
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _unresolved(mentions: list[Mention], rel: str, first_body_line: int) -> list[str]:
