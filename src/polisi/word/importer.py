@@ -9,7 +9,6 @@ policy lead must look at as an attention note. Nothing existing is overwritten.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
