@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polisi.check.fidelity import body_spots
+from polisi.edit.record_only import record_stated_approvals
 
 from .outputs import missing, pdf_text, site_text, source_words, word_text
 from .pdf_handbook import AS_OF, BASE, git, run
@@ -69,6 +70,7 @@ def handbook_with(tmp: str, body: str) -> Path:
     shutil.copytree(BASE, root)
     procedure = root / "procedures" / "PRO-SAF-01.md"
     procedure.write_text(procedure.read_text(encoding="utf-8") + "\n" + body, encoding="utf-8")
+    record_stated_approvals(root)  # the generated text is the approved one: only what renders is judged
     return root
 
 

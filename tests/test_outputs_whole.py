@@ -13,6 +13,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from polisi.edit.record_only import record_stated_approvals
+
 from .outputs import (
     alt_texts,
     missing,
@@ -76,6 +78,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     procedure = root / "procedures" / "PRO-SAF-01.md"
     procedure.write_text(procedure.read_text(encoding="utf-8") + LAYOUT, encoding="utf-8")
     (root / "procedures" / "bodymap.png").write_bytes(png(40, 30))
+    record_stated_approvals(root)  # the extended procedure as written is the approved one
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Handbook with a wide register", date="2026-03-02T09:00:00+00:00")

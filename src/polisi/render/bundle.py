@@ -32,9 +32,10 @@ from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
 from polisi.publish import replace_folder, write_atomically
+from polisi.render.bundle_cache import PartCache
 from polisi.render.bundle_coverage import coverage_rows
 from polisi.render.bundle_languages import bundle_folder, cover_line, language_note, part_name, views
-from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
+from polisi.render.pdf import PdfJob, RenderFailed
 from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
@@ -294,58 +295,6 @@ def build_bundle(
     write_atomically(cache_path, json.dumps({"key": key, "sha256": sha256_of(previous),
                                              "contents_pages": contents_pages}))
     return BundleBuild(previous, target / MANIFEST, not reuse, tuple(parts.rendered))
-
-
-class PartCache:
-    """Unsigned part PDFs by content hash: a part is laid out only when nothing cached has its key."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-        self.rendered: list[str] = []
-        """Names of the parts laid out by this build (not found in the cache)."""
-
-    def render(self, parts: Sequence[Part]) -> list[bytes]:
-        keys = [p.job.key() for p in parts]
-        self.used.update(keys)
-        missing = {key: part for key, part in zip(keys, parts, strict=True) if not self._usable(key)}
-        results = in_processes(_render_part, [p.job for p in missing.values()])
-        failed = [(p.name, r) for p, r in zip(missing.values(), results, strict=True) if isinstance(r, str)]
-        if failed:
-            raise RenderFailed(f"bundle part {failed[0][0]}: {failed[0][1]}")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for (key, part), data in zip(missing.items(), results, strict=True):
-            assert isinstance(data, bytes)
-            temporary = self._path(key).with_suffix(".tmp")
-            temporary.write_bytes(data)
-            temporary.replace(self._path(key))
-            self.rendered.append(part.name)
-        return [self._path(key).read_bytes() for key in keys]
-
-    def prune(self) -> None:
-        """Forget parts this build did not use, so the cache holds one bundle's worth."""
-        for path in self.folder.glob("*.pdf"):
-            if path.stem not in self.used:
-                path.unlink()
-
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.pdf"
-
-    def _usable(self, key: str) -> bool:
-        """A cached part that is there and opens as a PDF; a damaged one is laid out again."""
-        try:
-            with pikepdf.open(self._path(key)):
-                return True
-        except (pikepdf.PdfError, OSError, ValueError):
-            return False
-
-
-def _render_part(job: PdfJob) -> bytes | str:
-    """Worker: the part's PDF, or the one-line reason it failed."""
-    try:
-        return render_pdf(job)
-    except RenderFailed as exc:
-        return str(exc)
 
 
 Renderer = Callable[[Sequence[Part]], list[bytes]]
