@@ -22,7 +22,7 @@ from markdown.extensions.attr_list import get_attrs
 
 from polisi.findings import Finding, Severity
 from polisi.handbook.contain import refusal
-from polisi.handbook.links import is_external, links, resolve
+from polisi.handbook.links import is_external, links, mask_code_spans, resolve
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.sanitise import Removal, allowed_value, attribute_removals, elements, removals
 
@@ -39,7 +39,6 @@ Memo = dict[str, tuple[str, str] | None]
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)", re.IGNORECASE)
 _WEB = re.compile(r"^(https?|ftps?):|^//", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_TICKS = re.compile(r"`+")
 _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
 
@@ -130,33 +129,9 @@ def mask_code(body: str) -> str:
             fence = None if line.strip().startswith(fence) else fence
             out.append("")
         else:
-            blank = _blank_code_spans(line)
+            blank = mask_code_spans(line)
             out.append(_AUTOLINK.sub(lambda m: " " * len(m.group(0)), blank))
     return "\n".join(out)
-
-
-def _blank_code_spans(line: str) -> str:
-    """Blank each code span: a run of backticks up to the next run of the same length (CommonMark's rule),
-    found in one pass over the runs, so a line of a million backticks costs no more than a short one."""
-    if "`" not in line:
-        return line
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
-    later: dict[int, list[int]] = {}
-    for index in range(len(runs) - 1, -1, -1):
-        later.setdefault(runs[index][1] - runs[index][0], []).append(index)  # nearest last, for pop()
-    pieces, done, index = [], 0, 0
-    while index < len(runs):
-        start, end = runs[index]
-        same = later[end - start]
-        while same and same[-1] <= index:
-            same.pop()
-        if not same:
-            index += 1
-            continue
-        close = runs[same[-1]][1]
-        pieces += [line[done:start], " " * (close - start)]
-        done, index = close, same.pop() + 1
-    return "".join(pieces) + line[done:]
 
 
 def _reference_problem(handbook: Handbook, doc: Document, url: str, loads: bool,
