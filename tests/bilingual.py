@@ -15,6 +15,12 @@ languages: [en, cy]
 source_language: en
 bilingual:
   ids: [POL-SAF-01]
+terms:
+  cy:
+    Test centre: Canolfan brawf
+    Registered Manager: Rheolwr Cofrestredig
+    Responsible Individual: Unigolyn Cyfrifol
+    Board: Y Bwrdd
 """
 
 SAF_BODY = """## Purpose

@@ -8,7 +8,7 @@ from pathlib import Path
 from polisi.check.rules import check
 from polisi.handbook.catalogue import ServiceType, load_catalogue
 from polisi.handbook.model import load_handbook
-from polisi.render.bundle import _uncovered
+from polisi.render.bundle_registers import uncovered
 
 AS_OF = date(2026, 6, 1)
 PART_11 = ("Applies only to domiciliary support services. It is in Part 11, headed “Requirements on service "
@@ -57,7 +57,7 @@ def test_declared_provisions_are_not_gaps_and_citing_one_is_a_warning(base_handb
     found = [f.format() for f in check(handbook, AS_OF) if f.code == "CITES_NOT_APPLICABLE"]
     assert found == [f"policies/POL-SAF-01.md:11:51: warning: CITES_NOT_APPLICABLE SPRI-2017:reg-41 does not "
                      f"apply to this service. {PART_11}"]
-    gaps = {c.id for c in _uncovered(handbook, handbook.documents, AS_OF)}
+    gaps = {c.id for c in uncovered(handbook, handbook.documents, AS_OF)}
     assert "SPRI-2017:reg-28" in gaps
     assert not gaps & {"SPRI-2017:reg-10", "SPRI-2017:reg-40", "SPRI-2017:reg-42", "SPRI-2017:sch-3-pt-4"}
 

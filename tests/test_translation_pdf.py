@@ -58,7 +58,7 @@ def test_the_welsh_pdf_speaks_welsh_and_says_it_awaits_review(built: Path) -> No
         "POLISI Diogelu POL-SAF-01 fersiwn 1.0",
         "Cyfieithiad drafft o fersiwn 1.0, yn aros am adolygiad gan siaradwr Cymraeg rhugl. Y fersiwn Saesneg "
         "yw'r testun a gymeradwywyd.",
-        "Rheoli'r ddogfen Dogfen POL-SAF-01 Fersiwn 1.0 Statws wedi'i gymeradwyo Perchennog Registered Manager",
+        "Rheoli'r ddogfen Dogfen POL-SAF-01 Fersiwn 1.0 Statws wedi'i chymeradwyo Perchennog Rheolwr Cofrestredig",
         "Sail gyfreithiol Cymal Teitl Offeryn Math SPRI-2017:reg-27 Safeguarding policies and procedures "
         "SI 2017/1264 Deddfwriaeth",
         "Diben Rydym yn cadw plant yn ddiogel, fel y mae rheoliad 27 yn ei ofyn.",
@@ -129,8 +129,8 @@ def test_the_bundle_in_welsh_or_in_both_languages_says_which(built: Path) -> Non
             "record 11 Policies and procedures in force 12 POL-MIS-01 Missing persons (English) 12 POL-MIS-01 Pobl ar "
             "goll (Welsh) 13 POL-SAF-01 Safeguarding (English) 14 POL-SAF-01 Diogelu (Welsh) 15") in both
     welsh = " ".join(text(built / "build/bundle/cy/inspector-bundle.pdf").split())
-    assert ("Languages Welsh, with the English text of any document that has no translation; the approved text is "
-            "the English version") in welsh
+    assert ("Ieithoedd Cymraeg; lle nad oes cyfieithiad o ddogfen, mae'r testun Saesneg wedi'i gynnwys. Y fersiwn "
+            "Saesneg yw'r testun a gymeradwywyd") in welsh
     assert "POL-MIS-01 Pobl ar goll 12 POL-SAF-01 Diogelu 13" in welsh
     assert "Cyfieithiad drafft o fersiwn 1.0" in welsh and "POL-SAF-01 Safeguarding" not in welsh
     verified = polisi("verify", str(built / "build/bundle/cy/inspector-bundle.pdf"),

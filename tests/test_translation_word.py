@@ -32,15 +32,15 @@ def test_word_copies_per_language(book: Path) -> None:
     welsh = docx.Document(str(folder / "cy/POL-SAF-01.docx"))
     assert (welsh.core_properties.title, welsh.core_properties.language) == ("Diogelu", "cy")
     assert [[c.text for c in row.cells] for row in welsh.tables[0].rows] == [
-        ["Sefydliad", "Test provider, Test centre"],
+        ["Sefydliad", "Test provider, Canolfan brawf"],
         ["Dogfen", "POL-SAF-01 (polisi)"],
         ["Fersiwn", "1.0"],
-        ["Statws", "wedi'i gymeradwyo"],
-        ["Perchennog", "Registered Manager"],
-        ["Cymeradwywyd gan", "Board"],
+        ["Statws", "wedi'i chymeradwyo"],
+        ["Perchennog", "Rheolwr Cofrestredig"],
+        ["Cymeradwywyd gan", "Y Bwrdd"],
         ["Dyddiad cymeradwyo", "2026-01-10"],
         ["Adolygwyd ddiwethaf", "2026-01-10"],
-        ["Cyfnod adolygu", "12 months"],
+        ["Cyfnod adolygu", "12 mis"],
         ["Adolygiad nesaf", "2027-01-10"],
         ["Cyfieithiad", "Cyfieithiad drafft o fersiwn 1.0, yn aros am adolygiad gan siaradwr Cymraeg rhugl. "
                         "Y fersiwn Saesneg yw'r testun a gymeradwywyd."],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import load_handbook
-from polisi.render.labels import CY, EN, labels, long_date
+from polisi.render.labels import interval_text, labels, long_date, table
 
 from .bilingual import SAF_BODY_CY, bilingual_handbook, welsh
 from .gitbook import commit, git, polisi, write
@@ -258,11 +259,26 @@ def test_the_shipped_handbook_is_in_welsh_as_drafts_awaiting_a_fluent_reviewer()
         assert config.bilingual.covers(doc_id, doc.kind.value, doc.meta.audience)
 
 
-def test_every_printed_label_exists_in_english_and_welsh() -> None:
-    assert set(EN) == set(CY)
-    assert all(CY[key] and CY[key] != EN[key] for key in CY if not key.startswith(("version", "docref")))
-    assert labels("cy-GB") is CY and labels("fr") is EN
+def test_every_label_exists_in_english_and_welsh_with_the_same_placeholders() -> None:
+    entries = table()
+    assert len(entries) > 150 and "site_name" in entries and "document_control" in entries
+    for key, texts in entries.items():
+        assert set(texts) == {"en", "cy"}, key
+        assert texts["en"].strip() and texts["cy"].strip(), key
+        assert set(re.findall(r"{(\w+)}", texts["en"])) == set(re.findall(r"{(\w+)}", texts["cy"])), key
+    assert labels("cy-GB")["document_control"] == "Rheoli'r ddogfen" and labels("fr") is labels("en")
     assert [long_date(date(2026, m, 1), "cy").split()[1] for m in range(1, 13)] == [
         "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
         "Tachwedd", "Rhagfyr"]
+    assert [interval_text(i, "cy") for i in ("12 months", "2 months", "1 year", "2 years", "3 years", "6 weeks")] == [
+        "12 mis", "2 fis", "1 flwyddyn", "2 flynedd", "3 blynedd", "6 wythnos"]
+    assert interval_text("1 month", "en-GB") == "1 month" and interval_text("3 years", "en") == "3 years"
+
+
+def test_a_label_missing_a_language_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polisi.render import labels as module
+
+    node = {"docref": {"en": "{id} version {version}"}}
+    with pytest.raises(module.LabelTableError, match=r"\[docref\]: needs exactly en, cy"):
+        module._flatten(node, "", {})
     assert long_date(date(2026, 5, 14), "en-GB") == "14 May 2026"

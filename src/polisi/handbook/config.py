@@ -128,6 +128,10 @@ class Config(_Section):
     """The language documents are written in first (``ID.md``); translations are ``ID.<code>.md``.
     Default: the first of ``languages``."""
     bilingual: Bilingual = Bilingual()
+    terms: dict[LanguageCode, dict[str, str]] = {}
+    """The names this file and front matter give in the source language (the service, areas, roles such
+    as ``Registered Manager``) in each translation language, e.g. ``cy: {Registered Manager: Rheolwr
+    Cofrestredig}``: outputs in that language print them instead. A name without one is printed as written."""
     areas: dict[str, str] = {}
     """Area codes used in document ids and their names, e.g. ``SAF: Safeguarding``."""
     references: str = "references"
@@ -169,6 +173,11 @@ class Config(_Section):
     def published_languages(self) -> tuple[str, ...]:
         """The source language first, then every translation language."""
         return (self.source_lang, *self.translation_languages)
+
+    def term(self, name: str, language: str) -> str:
+        """``name`` (a role, area or the service, as written in the source language) in ``language``."""
+        code = language.split("-")[0].lower()
+        return name if code == self.source_lang else self.terms.get(code, {}).get(name, name)
 
     def lang_tag(self, code: str) -> str:
         """The BCP 47 tag written into pages and PDFs: ``language`` for the source language, else the code."""

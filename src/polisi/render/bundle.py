@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -28,53 +27,23 @@ from pathlib import Path
 
 import pikepdf
 
-from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
 from polisi.publish import replace_folder, write_atomically
 from polisi.render.bundle_cache import PartCache
 from polisi.render.bundle_coverage import coverage_rows
 from polisi.render.bundle_languages import bundle_folder, cover_line, language_note, part_name, views
+from polisi.render.bundle_registers import all_in_order, changes, matrix, status_row, uncovered
+from polisi.render.labels import labels, long_date
 from polisi.render.pdf import PdfJob, RenderFailed
 from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
-from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
+from polisi.render.print_html import PrintDocument, page_css, pdf_dates, print_document, render_template
 from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
 from polisi.signing.signer import Signer
 
 CACHE_FILE = "bundle.json"
 PARTS_FOLDER = "bundle-parts"
-
-
-@dataclass(frozen=True)
-class MatrixRow:
-    clause_id: str
-    title: str
-    documents: tuple[tuple[str, str], ...]
-    """(id, href) of each bundled document citing the clause."""
-
-
-@dataclass(frozen=True)
-class StatusRow:
-    id: str
-    title: str
-    href: str | None
-    version: str
-    status: str
-    approved_by: str
-    approved_on: str
-    last_reviewed: str
-    next_review: str
-    review_state: str
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    date: str
-    id: str
-    href: str | None
-    title: str
-    change: str
 
 
 @dataclass(frozen=True)
@@ -139,6 +108,9 @@ class BundlePlan:
     created: datetime
     modified: datetime
 
+    language: str = "en"
+    """The language of the bundle's own words (cover, contents, registers, footer): its first language."""
+
     def contents(self, pages: Sequence[int], contents_pages: int) -> PdfJob:
         """The cover and contents, listing each part at the bundle page it starts on."""
         starts: dict[str, int] = {}
@@ -151,13 +123,12 @@ class BundlePlan:
         if self.documents:
             children = tuple(ContentsEntry(p.kind, p.label, LINK_PREFIX + p.name, starts[p.name])
                              for p in self.parts if p.name in self.documents)
-            entries.append(ContentsEntry("section", DOCUMENTS_TITLE, LINK_PREFIX + DOCUMENTS_ANCHOR,
-                                         starts[self.documents[0]], children))
+            entries.append(ContentsEntry("section", labels(self.language)["in_force"],
+                                         LINK_PREFIX + DOCUMENTS_ANCHOR, starts[self.documents[0]], children))
         html = render_template("bundle.html.j2", part="contents", contents=entries, **self.context)
-        return PdfJob(html, self.created, self.modified)
+        return PdfJob(html, self.created, self.modified, page_css=page_css(self.language))
 
 
-DOCUMENTS_TITLE = "Policies and procedures in force"
 DOCUMENTS_ANCHOR = "documents"
 
 
@@ -169,6 +140,8 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     are the languages its documents appear in (default: the source language).
     """
     languages = tuple(languages) or (handbook.config.source_lang,)
+    language = languages[0]
+    t = labels(language)
     docs = [view for doc in bundled_documents(handbook) for view in views(handbook, doc, languages)]
     approved_statement = handbook.statement if handbook.statement and handbook.statement.approved else None
     statements = views(handbook, approved_statement, languages) if approved_statement else []
@@ -182,7 +155,9 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         return LINK_PREFIX + (f"{name}--{fragment}" if fragment else name)
 
     def href(doc_id: str) -> str | None:
-        return LINK_PREFIX + doc_id if doc_id in inside else None
+        """The document in the bundle's first language it is bundled in."""
+        names = (doc_id if code == handbook.config.source_lang else f"{doc_id}-{code}" for code in languages)
+        return next((LINK_PREFIX + name for name in names if name in inside), None)
 
     def printed(doc: Document) -> PrintDocument:
         return print_document(handbook, doc, history, to_document=to_document, namespace=part_name(doc))
@@ -193,16 +168,19 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     dirty = sorted(d.id for d in included if history.is_dirty(d.path))
     config = handbook.config
     context: dict[str, object] = dict(
-        organisation=config.organisation,
-        service=config.service,
-        responsible_individual=config.responsible_individual or "not named in polisi.yml",
-        lang=config.language,
-        as_of=long_date(as_of),
-        commit=history.head or "not built from a git commit",
+        t=t,
+        organisation=config.term(config.organisation, language),
+        service=config.term(config.service, language),
+        responsible_individual=(config.term(config.responsible_individual, language)
+                                if config.responsible_individual else t["responsible_individual_unnamed"]),
+        lang=config.lang_tag(language),
+        as_of=long_date(as_of, language),
+        commit=history.head or t["no_commit"],
         dirty=dirty,
         languages=cover_line(handbook, languages),
         demonstration=demonstration,
     )
+    footer = page_css(language)
 
     def register(name: str, label: str, **data: object) -> Part:
         """Unmarked even when a document is uncommitted: the cover names it and its own pages carry DRAFT.
@@ -211,7 +189,7 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         """
         html = render_template("bundle.html.j2", part=name, watermark=False,
                                created=created.isoformat(), modified=created.isoformat(), **context, **data)
-        return Part(name, label, "section", PdfJob(html, created, created))
+        return Part(name, label, "section", PdfJob(html, created, created, page_css=footer))
 
     def document_job(doc: Document, part: str) -> PdfJob:
         """Dated like the document's own PDF, so that only an edit to it changes its part."""
@@ -221,34 +199,39 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
                                watermark=view.draft_reason is not None,
                                created=doc_created.isoformat(), modified=doc_modified.isoformat(), **context)
         name = doc.path.rsplit("/", 1)[-1]
-        source = ((name, doc.source.text.encode("utf-8"), f"Markdown source of {name}"),)
-        return PdfJob(html, doc_created, doc_modified, source)
+        source = ((name, doc.source.text.encode("utf-8"), t["markdown_source"].format(name=name)),)
+        return PdfJob(html, doc_created, doc_modified, source, footer)
+
+    def shown(doc: Document) -> Document:
+        """A document as the registers name it: by its title in the bundle's language where it has one."""
+        return doc.in_language(language) if doc.language is None and doc.translation(language) else doc
 
     def label(doc: Document) -> str:
         return f"{doc.id} {doc.title}{language_note(handbook, doc, languages)}"
 
     parts = []
     if statement:
-        parts.append(Part("statement", "Statement of Purpose" + language_note(handbook, statement, languages),
+        parts.append(Part("statement", t["kind.statement_of_purpose"] + language_note(handbook, statement, languages),
                           "section", document_job(statement, "statement")))
         parts.extend(Part(part_name(s), label(s), "section", document_job(s, "document")) for s in statements[1:])
-    parts.append(register("legal-basis", "Legal-basis matrix", matrix=_matrix(handbook, included, href),
-                          uncovered=_uncovered(handbook, included, as_of),
-                          not_applicable=[(handbook.catalogue.clauses[clause_id], why)
+    parts.append(register("legal-basis", t["matrix"], matrix=matrix(handbook, included, href, language),
+                          uncovered=uncovered(handbook, included, as_of),
+                          not_applicable=[(handbook.catalogue.clauses[clause_id], config.term(why, language))
                                           for clause_id, why in handbook.not_applicable.items()]))
-    parts.append(register("review-status", "Review status and approval record",
-                          status=[_status(d, as_of, config.review.warning_days, href(d.id))
-                                  for d in _all_in_order(handbook)]))
+    parts.append(register("review-status", t["review_status"],
+                          status=[status_row(handbook, shown(d), as_of, href(d.id), language)
+                                  for d in all_in_order(handbook)]))
     acknowledged = coverage_rows(handbook, history, as_of)
     if acknowledged is not None:
-        parts.append(register("acknowledgements", "Acknowledgement coverage", coverage=acknowledged))
+        parts.append(register("acknowledgements", t["coverage"], coverage=acknowledged))
     if since:
-        parts.append(register("changes", f"Changes since {long_date(since)}", since=long_date(since),
-                              changes=_changes(handbook, history, since, href)))
+        day = long_date(since, language)
+        parts.append(register("changes", t["changes_since"].format(date=day), since=day,
+                              changes=changes(handbook, history, since, href, language)))
     parts.extend(Part(part_name(d), label(d), d.kind.value, document_job(d, "document" if n else "documents"), n > 0)
                  for n, d in enumerate(docs))
     context.update(watermark=bool(dirty), created=created.isoformat(), modified=modified.isoformat())
-    return BundlePlan(tuple(parts), tuple(part_name(d) for d in docs), context, created, modified)
+    return BundlePlan(tuple(parts), tuple(part_name(d) for d in docs), context, created, modified, language)
 
 
 def build_bundle(
@@ -290,7 +273,8 @@ def build_bundle(
         if reuse:
             pdf.write_bytes(previous.read_bytes())
         else:
-            pdf.write_bytes(signer.sign(unsigned, f"Inspector bundle of {handbook.config.organisation}"))
+            reason = labels(plan.language)["bundle_signed_reason"].format(organisation=handbook.config.organisation)
+            pdf.write_bytes(signer.sign(unsigned, reason))
         (staging / MANIFEST).write_bytes(manifest)
     write_atomically(cache_path, json.dumps({"key": key, "sha256": sha256_of(previous),
                                              "contents_pages": contents_pages}))
@@ -313,7 +297,8 @@ def render_bundle(plan: BundlePlan, render: Renderer, contents_pages: int = 2) -
     rendered = render(plan.parts)
     pages = [_page_count(data) for data in rendered]
     for _ in range(4):
-        (contents,) = render([Part("contents", "Contents", "section", plan.contents(pages, contents_pages))])
+        job = plan.contents(pages, contents_pages)
+        (contents,) = render([Part("contents", labels(plan.language)["contents"], "section", job)])
         if _page_count(contents) == contents_pages:
             break
         contents_pages = _page_count(contents)
@@ -338,66 +323,3 @@ def _load(path: Path) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _all_in_order(handbook: Handbook) -> list[Document]:
-    kinds = list(Kind)
-    return sorted(handbook.documents, key=lambda d: (kinds.index(d.kind), d.id))
-
-
-def _matrix(handbook: Handbook, docs: Iterable[Document], href: Callable[[str], str | None]) -> list[MatrixRow]:
-    citing: dict[str, list[str]] = {}
-    for doc in docs:
-        for clause_id in dict.fromkeys(c for _, c in doc.citations):
-            citing.setdefault(clause_id, []).append(doc.id)
-    rows = []
-    for clause_id in sorted(citing, key=_clause_order):
-        clause = handbook.catalogue.get(clause_id)
-        rows.append(MatrixRow(clause_id, clause.title if clause else "(not in the catalogue)",
-                              tuple((i, href(i) or "") for i in citing[clause_id])))
-    return rows
-
-
-def _uncovered(handbook: Handbook, docs: Iterable[Document], as_of: date) -> list[Clause]:
-    """Clauses in force on ``as_of`` that no bundled document cites: the gaps. Whole-instrument ids and
-    provisions that cannot apply to this service are left out, so real gaps are not buried."""
-    cited = {c for d in docs for _, c in d.citations}
-    not_applicable = handbook.not_applicable
-    return sorted(
-        (c for c in handbook.catalogue.clauses.values()
-         if c.locator and c.id not in cited and c.instrument.id not in cited
-         and c.id not in not_applicable and not c.instrument.superseded_at(as_of)),
-        key=lambda c: _clause_order(c.id),
-    )
-
-
-def _clause_order(clause_id: str) -> tuple[object, ...]:
-    """Natural order, so reg-9 comes before reg-10."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", clause_id))
-
-
-def _status(doc: Document, as_of: date, warning_days: int, href: str | None) -> StatusRow:
-    review = doc.review(as_of, warning_days)
-    state = review.state.value if review else "no review dates"
-    if review and review.state.value == "overdue":
-        state = f"overdue by {-review.days_left} days"
-    meta = doc.meta
-    return StatusRow(doc.id, doc.title, href, meta.version, doc.status, meta.approved_by or "",
-                     long_date(meta.approved_on), long_date(meta.last_reviewed), long_date(doc.next_review), state)
-
-
-def _changes(handbook: Handbook, history: History, since: date,
-             href: Callable[[str], str | None]) -> list[ChangeRow]:
-    """Approvals on or after ``since`` and every commit since then that changed a document."""
-    rows: list[tuple[date, str, ChangeRow]] = []
-    for doc in handbook.documents:
-        if doc.meta.approved_on and doc.meta.approved_on >= since:
-            row = ChangeRow(long_date(doc.meta.approved_on), doc.id, href(doc.id), doc.title,
-                            f"Version {doc.meta.version} approved by {doc.meta.approved_by}")
-            rows.append((doc.meta.approved_on, doc.id, row))
-        for rev in history.of(doc.path):
-            if rev.date.date() >= since:
-                row = ChangeRow(long_date(rev.date), doc.id, href(doc.id), doc.title,
-                                f"Revised: {rev.message} ({rev.short}, {rev.author})")
-                rows.append((rev.date.date(), doc.id, row))
-    return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1], r[2].change), reverse=False)]

@@ -50,27 +50,28 @@ def part_name(doc: Document) -> str:
 
 
 def language_note(handbook: Handbook, doc: Document, languages: Sequence[str]) -> str:
-    """How the contents marks a document's language: nothing in a one-language bundle of its language."""
+    """How the contents marks a document's language, in the bundle's language (its first):
+    nothing in a one-language bundle of its language."""
     source = handbook.config.source_lang
     code = doc.language or source
     if tuple(languages) == (code,):
         return ""
-    name = labels("en")[f"language.{code}"] if f"language.{code}" in labels("en") else code
+    t = labels(languages[0])
+    name = t.get(f"language.{code}", code)
     missing = [c for c in languages if c != code and doc.language is None and doc.translation(c) is None]
     if missing:
-        names = ", ".join(labels("en").get(f"language.{c}", c) for c in missing)
-        return f" ({name}; no {names} translation)"
-    return f" ({name})"
+        names = ", ".join(t.get(f"language.{c}", c) for c in missing)
+        return " " + t["language_note_missing"].format(language=name, missing=names)
+    return " " + t["language_note"].format(language=name)
 
 
 def cover_line(handbook: Handbook, languages: Sequence[str]) -> str:
-    """The cover's "Languages" row; empty for a bundle in the source language alone."""
+    """The cover's "Languages" row, in the bundle's language; empty for a bundle in the source language alone."""
     source = handbook.config.source_lang
     if tuple(languages) == (source,):
         return ""
-    names = [labels("en").get(f"language.{c}", c) for c in languages]
+    t = labels(languages[0])
+    names = [t.get(f"language.{c}", c) for c in languages]
     if source in languages:
-        return " and ".join(names) + ": each document in every language it is published in, the source first"
-    source_name = labels("en").get(f"language.{source}", source)
-    return (f"{', '.join(names)}, with the {source_name} text of any document that has no translation; "
-            f"the approved text is the {source_name} version")
+        return t["languages_all"].format(languages=f" {t['and']} ".join(names))
+    return t["languages_translation"].format(languages=", ".join(names), source=t.get(f"language.{source}", source))

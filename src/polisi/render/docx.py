@@ -26,7 +26,7 @@ from polisi.errors import UsageError
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
-from polisi.render.labels import labels
+from polisi.render.labels import interval_text, labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.word.pandoc import run_pandoc
 from polisi.word.roundtrip import TOP_HEADING
@@ -159,18 +159,18 @@ def front_block(handbook: Handbook, doc: Document) -> str:
     language = _language(handbook, doc)
     t = labels(language)
     rows = [
-        (t["organisation"], f"{config.organisation}, {config.service}"),
+        (t["organisation"], f"{config.term(config.organisation, language)}, {config.term(config.service, language)}"),
         (t["document"], f"{doc.id} ({t[f'kind.{doc.kind.value}'].lower()})"),
         (t["version"], meta.version),
         (t["status"], t[f"status.{meta.status}"]),
-        (t["owner"], meta.owner),
-        (t["approved_by"], meta.approved_by),
+        (t["owner"], config.term(meta.owner, language)),
+        (t["approved_by"], meta.approved_by and config.term(meta.approved_by, language)),
         (t["approved_on"], meta.approved_on and meta.approved_on.isoformat()),
         (t["effective_from"], meta.effective_from and meta.effective_from.isoformat()),
         (t["last_reviewed"], meta.last_reviewed and meta.last_reviewed.isoformat()),
-        (t["review_interval"], meta.review_interval),
+        (t["review_interval"], interval_text(meta.review_interval, language)),
         (t["next_review"], doc.next_review and doc.next_review.isoformat()),
-        (t["audience"], ", ".join(meta.audience)),
+        (t["audience"], ", ".join(config.term(a, language) for a in meta.audience)),
         (t["policy"], meta.policy),
         (t["procedures"], ", ".join(meta.procedures)),
         (t["summary"], meta.summary),

@@ -1,146 +1,30 @@
-"""polisi's own words on every output, in each language it publishes: one place for all of them.
+"""polisi's own words on every output, in each language it publishes: read from one table.
 
 The documents' text is the author's; everything polisi adds around it (the
-document control table, the legal-basis headings, notices, dates) comes from
-here, so a Welsh page or PDF never mixes in English labels, and a new label
-cannot be added in one language only (a test compares the key sets). The Welsh
-is polisi's own and needs reading by a fluent speaker like any draft translation.
+document control table, banners, registers, the bundle's cover and contents,
+the site's pages and navigation, dates and intervals) comes from
+``labels.toml`` beside this module, so a Welsh page, PDF, bundle or Word copy
+never mixes in English, and a label cannot exist in one language only (loading
+refuses a table that lacks one, and a test compares every entry). Templates and
+``review.js`` never hold a label of their own. The Welsh is polisi's own and
+needs reading by a fluent speaker like any draft translation.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 from types import MappingProxyType
 
-EN: dict[str, str] = {
-    "kind.statement_of_purpose": "Statement of Purpose",
-    "kind.policy": "Policy",
-    "kind.procedure": "Procedure",
-    "status.draft": "draft",
-    "status.approved": "approved",
-    "status.withdrawn": "withdrawn",
-    "citation.legislation": "Legislation",
-    "citation.statutory_guidance": "Statutory guidance",
-    "citation.code_of_practice": "Code of Professional Practice",
-    "citation.guidance": "Guidance",
-    "docref": "{id} version {version}",
-    "document_control": "Document control",
-    "document": "Document",
-    "version": "Version",
-    "status": "Status",
-    "owner": "Owner",
-    "approved_by": "Approved by",
-    "approved_on": "Approved on",
-    "next_review": "Next review",
-    "takes_effect": "Takes effect",
-    "who_must_read": "Who must read it",
-    "not_yet_approved": "not yet approved",
-    "not_set": "not set",
-    "legal_basis": "Legal basis",
-    "clause": "Clause",
-    "title": "Title",
-    "instrument": "Instrument",
-    "citation_kind": "Kind",
-    "not_in_catalogue": "(not in the catalogue)",
-    "missing": "(missing)",
-    "linked_documents": "Linked documents",
-    "procedures_of_policy": "Procedures that carry out this policy",
-    "policy_of_procedure": "The policy this procedure carries out",
-    "revision_history": "Revision history",
-    "date": "Date",
-    "commit": "Commit",
-    "author": "Author",
-    "change": "Change",
-    "no_revisions": "No revisions recorded",
-    "draft_mark": "DRAFT",
-    "draft_not_approved": "Status: {status}. Not approved; not in force.",
-    "draft_uncommitted": "Built from uncommitted changes; not the approved text.",
-    "uncontrolled": "Uncontrolled when printed; check the intranet for the current version",
-    "page_of": "Page {page} of {pages}",
-    "translation.draft": "Draft translation of version {version}, awaiting review by a fluent {language} speaker. "
-                         "The approved text is the {source} version.",
-    "translation.reviewed": "Translation of version {version}, reviewed by {by} on {on}. "
-                            "The approved text is the {source} version.",
-    "language.en": "English",
-    "language.cy": "Welsh",
-    "organisation": "Organisation",
-    "effective_from": "Effective from",
-    "last_reviewed": "Last reviewed",
-    "review_interval": "Review interval",
-    "audience": "Audience",
-    "policy": "Policy",
-    "procedures": "Procedures",
-    "summary": "Summary",
-    "subject": "Subject",
-    "translation": "Translation",
-}
+LANGUAGES = ("en", "cy")
+"""The languages polisi has labels in; a handbook in another language gets English labels."""
 
-CY: dict[str, str] = {
-    "kind.statement_of_purpose": "Datganiad o Ddiben",
-    "kind.policy": "Polisi",
-    "kind.procedure": "Gweithdrefn",
-    "status.draft": "drafft",
-    "status.approved": "wedi'i gymeradwyo",
-    "status.withdrawn": "wedi'i dynnu'n ôl",
-    "citation.legislation": "Deddfwriaeth",
-    "citation.statutory_guidance": "Canllawiau statudol",
-    "citation.code_of_practice": "Cod Ymarfer Proffesiynol",
-    "citation.guidance": "Canllawiau",
-    "docref": "{id} fersiwn {version}",
-    "document_control": "Rheoli'r ddogfen",
-    "document": "Dogfen",
-    "version": "Fersiwn",
-    "status": "Statws",
-    "owner": "Perchennog",
-    "approved_by": "Cymeradwywyd gan",
-    "approved_on": "Dyddiad cymeradwyo",
-    "next_review": "Adolygiad nesaf",
-    "takes_effect": "Yn dod i rym",
-    "who_must_read": "Pwy sy'n gorfod ei darllen",
-    "not_yet_approved": "heb ei chymeradwyo eto",
-    "not_set": "heb ei osod",
-    "legal_basis": "Sail gyfreithiol",
-    "clause": "Cymal",
-    "title": "Teitl",
-    "instrument": "Offeryn",
-    "citation_kind": "Math",
-    "not_in_catalogue": "(nid yw yn y catalog)",
-    "missing": "(ar goll)",
-    "linked_documents": "Dogfennau cysylltiedig",
-    "procedures_of_policy": "Y gweithdrefnau sy'n rhoi'r polisi hwn ar waith",
-    "policy_of_procedure": "Y polisi y mae'r weithdrefn hon yn ei roi ar waith",
-    "revision_history": "Hanes diwygio",
-    "date": "Dyddiad",
-    "commit": "Ymrwymiad",
-    "author": "Awdur",
-    "change": "Newid",
-    "no_revisions": "Dim diwygiadau wedi'u cofnodi",
-    "draft_mark": "DRAFFT",
-    "draft_not_approved": "Statws: {status}. Heb ei chymeradwyo; nid yw mewn grym.",
-    "draft_uncommitted": "Wedi'i hadeiladu o newidiadau heb eu hymrwymo; nid hwn yw'r testun a gymeradwywyd.",
-    "uncontrolled": "Heb ei rheoli pan gaiff ei hargraffu; gwiriwch y fewnrwyd am y fersiwn gyfredol",
-    "page_of": "Tudalen {page} o {pages}",
-    "translation.draft": "Cyfieithiad drafft o fersiwn {version}, yn aros am adolygiad gan siaradwr {language} "
-                         "rhugl. Y fersiwn {source} yw'r testun a gymeradwywyd.",
-    "translation.reviewed": "Cyfieithiad o fersiwn {version}, wedi'i adolygu gan {by} ar {on}. "
-                            "Y fersiwn {source} yw'r testun a gymeradwywyd.",
-    "language.en": "Saesneg",
-    "language.cy": "Cymraeg",
-    "organisation": "Sefydliad",
-    "effective_from": "Mewn grym o",
-    "last_reviewed": "Adolygwyd ddiwethaf",
-    "review_interval": "Cyfnod adolygu",
-    "audience": "Cynulleidfa",
-    "policy": "Polisi",
-    "procedures": "Gweithdrefnau",
-    "summary": "Crynodeb",
-    "subject": "Pwnc",
-    "translation": "Cyfieithiad",
-}
-
-LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": EN, "cy": CY})
-"""Every label by language code; a language polisi has no labels for uses English."""
+SCRIPT_KEYS = ("overdue", "due", "in_date", "none", "offline_search")
+"""The labels ``review.js`` needs, written into each page that shows review state."""
 
 _MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "cy": ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi",
@@ -148,15 +32,76 @@ _MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 })
 
 
+class LabelTableError(Exception):
+    """``labels.toml`` is inconsistent (a programming error in polisi, caught by its tests)."""
+
+
+@cache
+def table() -> Mapping[str, Mapping[str, str]]:
+    """Every label: key -> {language code -> text}, as ``labels.toml`` writes it."""
+    text = (resources.files("polisi.render") / "labels.toml").read_text("utf-8")
+    found: dict[str, Mapping[str, str]] = {}
+    _flatten(tomllib.loads(text), "", found)
+    return MappingProxyType(found)
+
+
+def _flatten(node: dict[str, object], prefix: str, into: dict[str, Mapping[str, str]]) -> None:
+    """``[a.b]`` tables become key ``a.b``; a table may be a label and hold more specific ones."""
+    texts = {code: value for code, value in node.items() if isinstance(value, str)}
+    if texts:
+        missing = [code for code in LANGUAGES if not texts.get(code)]
+        if missing or set(texts) - set(LANGUAGES):
+            raise LabelTableError(f"labels.toml [{prefix}]: needs exactly {', '.join(LANGUAGES)}")
+        into[prefix] = MappingProxyType(texts)
+    for key, value in node.items():
+        if isinstance(value, dict):
+            _flatten(value, f"{prefix}.{key}" if prefix else key, into)
+
+
+@cache
+def _language_table(code: str) -> Mapping[str, str]:
+    return MappingProxyType({key: texts[code] for key, texts in table().items()})
+
+
+def primary(language: str | None) -> str:
+    """``cy`` for ``cy``, ``cy-GB`` or ``CY``; English for a language polisi has no labels in."""
+    code = (language or "en").split("-")[0].lower()
+    return code if code in LANGUAGES else "en"
+
+
 def labels(language: str | None) -> Mapping[str, str]:
     """polisi's labels in ``language`` (a code such as ``cy``, or a tag such as ``en-GB``)."""
-    return LABELS.get((language or "en").split("-")[0].lower(), EN)
+    return _language_table(primary(language))
+
+
+def script_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    return {key: labels[key] for key in SCRIPT_KEYS}
 
 
 def long_date(value: date | datetime | None, language: str | None = None) -> str:
     """``1 April 2026`` / ``1 Ebrill 2026``: the form people in Wales read without ambiguity."""
     if value is None:
         return ""
-    months = _MONTHS.get((language or "en").split("-")[0].lower())
+    months = _MONTHS.get(primary(language))
     month = months[value.month - 1] if months else f"{value:%B}"
     return f"{value.day} {month} {value.year}"
+
+
+_INTERVAL = re.compile(r"^(\d+)\s+(week|month|year)s?$")
+
+
+def interval_text(interval: str | None, language: str | None = None) -> str:
+    """A review interval as written in front matter (``12 months``) in ``language`` (``12 mis``)."""
+    if not interval:
+        return ""
+    match = _INTERVAL.match(interval.strip())
+    if match is None:
+        return interval
+    count, unit = match.group(1), match.group(2) + "s"
+    t = labels(language)
+    return t.get(f"interval.{unit}.{int(count)}") or t[f"interval.{unit}"].format(n=int(count))
+
+
+def capitalised(text: str) -> str:
+    """The first letter in capitals (``wedi'i chymeradwyo`` -> ``Wedi'i chymeradwyo``), for badges and headings."""
+    return text[:1].upper() + text[1:]

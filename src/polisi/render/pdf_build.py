@@ -21,6 +21,7 @@ from polisi.findings import Finding, Report, Severity
 from polisi.handbook.model import Document, Handbook
 from polisi.history.git import History
 from polisi.publish import replace_folder, write_atomically
+from polisi.render.labels import labels
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.print_html import (
     page_css,
@@ -64,7 +65,7 @@ def document_job(handbook: Handbook, doc: Document, history: History, *, demonst
         "pdf.html.j2",
         doc=print_document(handbook, doc, history, to_document=to_document),
         organisation=config.organisation,
-        service=config.service,
+        service=config.term(config.service, language),
         lang=config.lang_tag(language),
         created=created.isoformat(),
         modified=modified.isoformat(),
@@ -72,7 +73,8 @@ def document_job(handbook: Handbook, doc: Document, history: History, *, demonst
     )
     source = doc.source.text.encode("utf-8")
     name = doc.path.rsplit("/", 1)[-1]
-    return PdfJob(html, created, modified, ((name, source, f"Markdown source of {name}"),), page_css(language))
+    described = labels(language)["markdown_source"].format(name=name)
+    return PdfJob(html, created, modified, ((name, source, described),), page_css(language))
 
 
 def pdf_name(doc: Document) -> str:
@@ -145,9 +147,12 @@ def _entry(doc: Document) -> str:
 
 
 def _reason(doc: Document) -> str:
+    """The signature's reason, in the document's language."""
+    t = labels(doc.language)
     if doc.language:
-        return f"{doc.language} translation of the approved text of {doc.id} version {doc.meta.version}"
-    return f"Approved text of {doc.id} version {doc.meta.version}"
+        return t["signed_reason_translation"].format(language=t[f"language.{doc.language}"], id=doc.id,
+                                                     version=doc.meta.version)
+    return t["signed_reason"].format(id=doc.id, version=doc.meta.version)
 
 
 def _render_and_sign(task: tuple[PdfJob, Signer, str]) -> bytes | str:

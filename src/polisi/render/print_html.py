@@ -112,7 +112,8 @@ def translation_note(handbook: Handbook, doc: Document) -> str | None:
              "source": t.get(f"language.{handbook.config.source_lang}", handbook.config.source_lang),
              "version": record.source_version or doc.meta.version}
     if record.state == "reviewed":
-        return t["translation.reviewed"].format(by=record.reviewed_by, on=long_date(record.reviewed_on, doc.language),
+        by = handbook.config.term(record.reviewed_by or "", doc.language)
+        return t["translation.reviewed"].format(by=by, on=long_date(record.reviewed_on, doc.language),
                                                 **names)
     return t["translation.draft"].format(**names)
 
@@ -205,8 +206,8 @@ def print_document(
     )
     if namespace:
         body = _ID_ATTR.sub(lambda m: f'id="{namespace}--{m.group(1)}"', body)
-    meta = doc.meta
-    language = doc.language or handbook.config.source_lang
+    meta, config = doc.meta, handbook.config
+    language = doc.language or config.source_lang
     t = labels(language)
     return PrintDocument(
         anchor=namespace or doc.id,
@@ -215,13 +216,13 @@ def print_document(
         kind=t[f"kind.{doc.kind.value}"],
         version=meta.version,
         status=t[f"status.{doc.status}"],
-        owner=meta.owner,
-        approved_by=meta.approved_by or t["not_yet_approved"],
+        owner=config.term(meta.owner, language),
+        approved_by=config.term(meta.approved_by, language) if meta.approved_by else t["not_yet_approved"],
         approved_on=long_date(meta.approved_on, language) or t["not_yet_approved"],
         next_review=long_date(doc.next_review, language) or t["not_set"],
         effective_from=long_date(meta.effective_from, language) or None,
         summary=meta.summary,
-        audience=", ".join(meta.audience) or None,
+        audience=", ".join(config.term(a, language) for a in meta.audience) or None,
         legal_basis=legal_basis(handbook, doc),
         linked=_linked(handbook, doc, to_document),
         body=Markup(body),
@@ -230,7 +231,7 @@ def print_document(
         ),
         history_note=history.note,
         draft_reason=draft_reason(doc, history, language),
-        lang=handbook.config.lang_tag(language),
+        lang=config.lang_tag(language),
         t=t,
         translation_note=translation_note(handbook, doc),
     )

@@ -25,9 +25,9 @@ from polisi.handbook.model import Handbook
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.history.git import History
 from polisi.publish import replace_folder
+from polisi.render.labels import labels
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
 from polisi.render.site_incremental import build_incrementally, cache_nonce, cache_paths
-from polisi.render.site_labels import site_labels
 from polisi.render.site_plan import ASSETS, SitePlan
 from polisi.render.site_stage import OVERRIDES, stage_site
 
@@ -117,13 +117,33 @@ def site_config(
     )
     if plan.language:  # a translation tree is in its own language, whatever mkdocs.yml says
         config["theme"]["language"] = plan.language
+        config["site_name"] = translated_site_name(plan, str(config["site_name"]))
+        config["markdown_extensions"] = [_titled_permalinks(e, plan.labels["permalink"])
+                                         for e in config["markdown_extensions"]]
     if plan.pairs():  # Material's language menu in the header: each tree's home page
         prefix = dict(plan.pairs())
         config["extra"]["alternate"] = [
-            {"name": site_labels(code)["language_name"], "link": prefix.get(code, "") + "index.html", "lang": code}
+            {"name": labels(code)[f"language.{code}"], "link": prefix.get(code, "") + "index.html", "lang": code}
             for code in handbook.config.published_languages
         ]
     return config
+
+
+def translated_site_name(plan: SitePlan, name: str) -> str:
+    """The site's name in a translation tree: its name in ``polisi.yml`` ``terms``, or polisi's own
+    default name in that language."""
+    if name == labels(plan.handbook.config.source_lang)["site_name"]:
+        return plan.labels["site_name"]
+    return plan.term(name)
+
+
+def _titled_permalinks(extension: Any, title: str) -> Any:
+    """The ``toc`` extension with its heading links' tooltip in the tree's language (MkDocs: "Permanent link")."""
+    if extension == "toc":
+        return {"toc": {"permalink_title": title}}
+    if isinstance(extension, dict) and "toc" in extension:
+        return {"toc": {**(extension["toc"] or {}), "permalink_title": title}}
+    return extension
 
 
 def mkdocs_command(args: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from polisi.handbook.model import Document
-from polisi.render.labels import long_date
+from polisi.render.labels import capitalised, long_date
 from polisi.render.site_plan import SitePlan
 
 
@@ -28,7 +28,7 @@ class PageHtml:
         return Markup(f'<span class="polisi-id">{escape(doc.id)}</span>')
 
     def status_badge(self, doc: Document) -> Markup:
-        label = escape(self.labels["status_" + doc.status])
+        label = escape(capitalised(self.labels["status." + doc.status]))
         return Markup(f'<span class="polisi-badge polisi-badge--{escape(doc.status)}">{label}</span>')
 
     def doc_link(self, doc: Document) -> Markup:

@@ -19,8 +19,7 @@ from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
 from polisi.history.git import History, Revision
-from polisi.render.labels import labels as document_labels
-from polisi.render.site_labels import site_labels
+from polisi.render.labels import labels
 
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
 STATE_KEYS = {
@@ -78,13 +77,17 @@ class SitePlan:
 
     @cached_property
     def labels(self) -> Mapping[str, str]:
-        """polisi's own words on this site, in the handbook's language."""
-        return site_labels(self.language or self.handbook.config.language)
+        """polisi's own words on this site, in this tree's language."""
+        return labels(self.lang)
 
     @property
     def lang(self) -> str:
         """This tree's language code."""
         return self.language or self.handbook.config.source_lang
+
+    def term(self, name: str) -> str:
+        """A role, area or service name from the handbook, in this tree's language (``polisi.yml`` ``terms``)."""
+        return self.handbook.config.term(name, self.lang)
 
     def view(self, doc: Document) -> Document:
         """``doc`` as this tree shows it: its translation when this tree's language has one."""
@@ -108,7 +111,7 @@ class SitePlan:
     def area_name(self, code: str) -> str:
         """The area's name from ``polisi.yml``; an undeclared code says so, never shows bare."""
         name = self.handbook.config.areas.get(code)
-        return name if name else self.labels["undeclared_area"].format(code=code)
+        return self.term(name) if name else self.labels["undeclared_area"].format(code=code)
 
     @cached_property
     def published(self) -> tuple[Document, ...]:
@@ -157,7 +160,7 @@ class SitePlan:
                 if (c := self.handbook.catalogue.get(cid))
             ]
             if found:
-                groups.append((document_labels(self.lang)[f"citation.{key}"], found))
+                groups.append((self.labels[f"citation.{key}"], found))
         return groups
 
     @cached_property

@@ -23,11 +23,9 @@ from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
-from polisi.render.labels import labels as document_labels
-from polisi.render.labels import long_date
+from polisi.render.labels import capitalised, labels, long_date, script_labels
 from polisi.render.site_config import NavEntry
 from polisi.render.site_html import PageHtml
-from polisi.render.site_labels import script_labels, site_labels
 from polisi.render.site_plan import (
     AREAS,
     ASSETS,
@@ -45,6 +43,8 @@ from polisi.render.site_plan import (
 STATIC_FILES = ("polisi.css", "review.js")
 OVERRIDES = "overrides"
 """The theme override folder beside ``docs``: polisi's 404 page in the house style."""
+CATALOGUE_LANGUAGE = "en-GB"
+"""The catalogue's titles and citations are in English, as legislation.gov.uk gives them."""
 GROUP_IDS = {
     "overdue": "overdue",
     "due": "due-soon",
@@ -60,13 +60,16 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
     under ``staging/overrides``; return the navigation."""
     env = _environment()
     env.filters["long_date"] = lambda day: long_date(day, plan.lang)
+    env.filters["catalogue"] = lambda text: in_language(text, CATALOGUE_LANGUAGE, plan.lang)
+    source = plan.handbook.config.source_lang
+    env.filters["source_text"] = lambda text: in_language(text, plan.handbook.config.lang_tag(source), plan.lang)
     docs = staging / "docs"
     for doc in plan.published:
         if plan.untranslated(doc):
             page = plan.page(doc)
             source = plan.handbook.config.source_lang
             _write(env, plan, docs, page, "untranslated.md.j2", doc=doc,
-                   source_name=plan.labels.get(f"name_{source}", source),
+                   source_name=plan.labels.get(f"language.{source}", source),
                    source_href="../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html")
             continue
         body = _staged_body(plan, doc, docs)
@@ -76,10 +79,10 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
         _write(env, plan, docs, folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
     for doc_id in sorted(plan.linked_unpublished):
         target = plan.handbook.get(doc_id)
-        _write(env, plan, docs, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=target)
+        _write(env, plan, docs, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=plan.view(target))
     _write(env, plan, docs, AREAS, "areas.md.j2")
     _write(env, plan, docs, REGISTER, "register.md.j2",
-           kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
+           kind_labels={kind: plan.labels[f"citation.{kind.value}"] for kind in KIND_LABELS})
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
     _write(env, plan, docs, HOME, "home.md.j2")
     _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
@@ -87,6 +90,14 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
     _copy_static(docs / ASSETS)
     _copy_outputs(plan, docs)
     return navigation(plan)
+
+
+def in_language(text: str, tag: str, page_language: str) -> Markup | str:
+    """``text`` marked as written in ``tag`` (``en-GB``) on a page in another language (catalogue titles
+    and commit messages on a Welsh page), so screen readers and translators know it is not polisi's to translate."""
+    if tag.split("-")[0].lower() == page_language:
+        return text
+    return Markup('<span lang="{}">{}</span>').format(tag, text)
 
 
 def navigation(plan: SitePlan) -> list[NavEntry]:
@@ -106,8 +117,8 @@ def navigation(plan: SitePlan) -> list[NavEntry]:
 
 
 def nav_title(plan: SitePlan, doc: Document) -> str:
-    title = plan.labels["statement"] if doc.kind is Kind.STATEMENT else f"{doc.id} {doc.title}"
-    return title if doc.approved else f"{title} ({plan.labels['status_' + doc.status].lower()})"
+    title = plan.labels["kind.statement_of_purpose"] if doc.kind is Kind.STATEMENT else f"{doc.id} {doc.title}"
+    return title if doc.approved else f"{title} ({plan.labels['status.' + doc.status]})"
 
 
 def _environment() -> Environment:
@@ -121,6 +132,7 @@ def _environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["clause_label"] = clause_label
+    env.filters["capitalised"] = capitalised
     env.globals.update(
         Kind=Kind,
         HOME=HOME,
@@ -171,7 +183,7 @@ def _with_language_pairs(plan: SitePlan, page: str, text: str) -> str:
     depth = "../" * page.count("/")
     entries = "".join(
         f"  - href: {json.dumps(depth + prefix + html_page)}\n    lang: {code}\n"
-        f"    label: {json.dumps(site_labels(code)['other_language'], ensure_ascii=False)}\n"
+        f"    label: {json.dumps(labels(code)['other_language'], ensure_ascii=False)}\n"
         for code, prefix in pairs
     )
     block = f"polisi_lang: {plan.lang}\npolisi_pairs:\n{entries}"
@@ -188,17 +200,17 @@ def translation_notice(plan: SitePlan, doc: Document) -> dict[str, str] | None:
     record = found.translation(doc.language).record if found and found.translation(doc.language) else None
     if record is None:
         return None
-    labels, source = plan.labels, plan.handbook.config.source_lang
-    names = {"version": record.source_version or doc.meta.version, "language": labels.get(f"name_{source}", source)}
+    t, source = plan.labels, plan.handbook.config.source_lang
+    names = {"version": record.source_version or doc.meta.version, "language": t.get(f"language.{source}", source)}
     page = plan.page(doc)
     source_page = "../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html"
     link = {"href": source_page, "lang": plan.handbook.config.lang_tag(source), "source_title": found.title}
     if record.state == "reviewed":
-        text = labels["translation_reviewed_text"].format(
-            by=record.reviewed_by, on=long_date(record.reviewed_on, doc.language), **names)
+        text = t["translation_reviewed_text"].format(
+            by=plan.term(record.reviewed_by or ""), on=long_date(record.reviewed_on, doc.language), **names)
         return {"state": "reviewed", "title": "", "text": text, **link}
-    return {"state": "draft", "title": labels["translation_draft_title"],
-            "text": labels["translation_draft_text"].format(**names), **link}
+    return {"state": "draft", "title": t["translation_draft_title"],
+            "text": t["translation_draft_text"].format(**names), **link}
 
 
 def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
