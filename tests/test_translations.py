@@ -11,7 +11,8 @@ import pytest
 
 from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import load_handbook
-from polisi.render.labels import interval_text, labels, long_date, table
+from polisi.history.git import NOTES
+from polisi.render.labels import history_note, interval_text, labels, long_date, table
 
 from .bilingual import SAF_BODY_CY, bilingual_handbook, welsh
 from .gitbook import commit, git, polisi, write
@@ -243,6 +244,18 @@ def test_parity_report_lists_every_document_in_each_language(book: Path) -> None
         "polisi: error: --translations writes text or json\n")
 
 
+def test_parity_report_lists_the_names_welsh_outputs_would_print_in_english(book: Path) -> None:
+    assert json.loads(polisi("review", str(book), "--translations", "--format", "json").stdout)[
+        "untranslated_names"] == {"cy": []}
+    config = book / "polisi.yml"
+    config.write_text(config.read_text().replace("    Board: Y Bwrdd\n", "") + "areas:\n  SAF: Safeguarding\n")
+    done = polisi("review", str(book), "--translations")
+    assert done.stdout.splitlines()[-1] == (
+        "cy: 2 names printed untranslated (give them in polisi.yml terms.cy): Board; Safeguarding")
+    data = json.loads(polisi("review", str(book), "--translations", "--format", "json").stdout)
+    assert data["untranslated_names"] == {"cy": ["Board", "Safeguarding"]}
+
+
 def test_the_shipped_handbook_is_in_welsh_as_drafts_awaiting_a_fluent_reviewer() -> None:
     shipped = load_handbook(Path(__file__).resolve().parents[1])
     config = shipped.config
@@ -273,6 +286,8 @@ def test_every_label_exists_in_english_and_welsh_with_the_same_placeholders() ->
     assert [interval_text(i, "cy") for i in ("12 months", "2 months", "1 year", "2 years", "3 years", "6 weeks")] == [
         "12 mis", "2 fis", "1 flwyddyn", "2 flynedd", "3 blynedd", "6 wythnos"]
     assert interval_text("1 month", "en-GB") == "1 month" and interval_text("3 years", "en") == "3 years"
+    assert all(history_note(note, "en") == note and history_note(note, "cy") not in (None, note)
+               for note in NOTES.values())
 
 
 def test_a_label_missing_a_language_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -262,7 +262,8 @@ def test_opened_from_disk_says_search_needs_the_server(
             "Search needs the intranet server: this copy was opened from a file, so search is "
             "switched off. Use the menu, or open the site from the intranet."
         )
-        expect(page.locator(".polisi-search-tip")).to_be_hidden()
+        expect(notice).to_be_visible()
+        expect(page.locator("li:has(.polisi-search-tip)")).to_be_hidden()
         for key in ("n", "p", ".", ",", "s", "/"):
             page.keyboard.press(key)
             page.wait_for_timeout(150)

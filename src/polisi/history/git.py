@@ -124,6 +124,14 @@ class History:
         return bool(self.repo.is_ancestor(older, newer))
 
 
+NO_REPOSITORY = "not a git repository: no revision history"
+NO_GIT = "git is not installed: no revision history"
+NO_COMMITS = "the repository has no commits yet: no revision history"
+SHALLOW = "shallow clone: older revisions are missing"
+NOTES = {"no_repository": NO_REPOSITORY, "no_git": NO_GIT, "no_commits": NO_COMMITS, "shallow": SHALLOW}
+"""Every :attr:`History.note`, by the key outputs in other languages find its words under (``history.<key>``)."""
+
+
 def load_history(root: Path) -> History:
     """Read the history of every file under ``root``; never raises for a non-repository."""
     import git
@@ -131,9 +139,9 @@ def load_history(root: Path) -> History:
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return History(note="not a git repository: no revision history")
+        return History(note=NO_REPOSITORY)
     except git.GitCommandNotFound:
-        return History(note="git is not installed: no revision history")
+        return History(note=NO_GIT)
     top = Path(repo.working_tree_dir or root).resolve()
     prefix = Path(root).resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
@@ -141,14 +149,14 @@ def load_history(root: Path) -> History:
     try:
         head = repo.head.commit
     except ValueError:
-        return History(dirty=dirty, note="the repository has no commits yet: no revision history",
+        return History(dirty=dirty, note=NO_COMMITS,
                        prefix=prefix, repo=repo)
     shallow = (Path(repo.git_dir) / "shallow").exists()
     raw = repo.git.log(
         f"--format={_RECORD}{_FORMAT}", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--",
         root.resolve().as_posix(),
     )
-    note = "shallow clone: older revisions are missing" if shallow else None
+    note = SHALLOW if shallow else None
     return History(
         _revisions(raw, prefix), head.hexsha, head.committed_datetime, dirty, shallow, note,
         _tags(repo), prefix, repo,

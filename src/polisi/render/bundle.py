@@ -155,9 +155,9 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         return LINK_PREFIX + (f"{name}--{fragment}" if fragment else name)
 
     def href(doc_id: str) -> str | None:
-        """The document in the bundle's first language it is bundled in."""
-        names = (doc_id if code == handbook.config.source_lang else f"{doc_id}-{code}" for code in languages)
-        return next((LINK_PREFIX + name for name in names if name in inside), None)
+        """The document in the bundle's first language it is bundled in, else in its source language."""
+        names = [doc_id if code == handbook.config.source_lang else f"{doc_id}-{code}" for code in languages]
+        return next((LINK_PREFIX + name for name in [*names, doc_id] if name in inside), None)
 
     def printed(doc: Document) -> PrintDocument:
         return print_document(handbook, doc, history, to_document=to_document, namespace=part_name(doc))

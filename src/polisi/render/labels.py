@@ -20,17 +20,13 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from polisi.history.git import NOTES
+
 LANGUAGES = ("en", "cy")
 """The languages polisi has labels in; a handbook in another language gets English labels."""
 
 SCRIPT_KEYS = ("overdue", "due", "in_date", "none", "offline_search")
 """The labels ``review.js`` needs, written into each page that shows review state."""
-
-_MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "cy": ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi",
-           "Hydref", "Tachwedd", "Rhagfyr"),
-})
-
 
 class LabelTableError(Exception):
     """``labels.toml`` is inconsistent (a programming error in polisi, caught by its tests)."""
@@ -74,17 +70,16 @@ def labels(language: str | None) -> Mapping[str, str]:
     return _language_table(primary(language))
 
 
-def script_labels(labels: Mapping[str, str]) -> dict[str, str]:
-    return {key: labels[key] for key in SCRIPT_KEYS}
+def script_labels(labels: Mapping[str, str]) -> dict[str, str | list[str]]:
+    """What ``review.js`` writes on a page: the review states' names, the offline notice, the months."""
+    return {**{key: labels[key] for key in SCRIPT_KEYS}, "months": [labels[f"month.{m}"] for m in range(1, 13)]}
 
 
 def long_date(value: date | datetime | None, language: str | None = None) -> str:
     """``1 April 2026`` / ``1 Ebrill 2026``: the form people in Wales read without ambiguity."""
     if value is None:
         return ""
-    months = _MONTHS.get(primary(language))
-    month = months[value.month - 1] if months else f"{value:%B}"
-    return f"{value.day} {month} {value.year}"
+    return f"{value.day} {labels(language)[f'month.{value.month}']} {value.year}"
 
 
 _INTERVAL = re.compile(r"^(\d+)\s+(week|month|year)s?$")
@@ -100,6 +95,12 @@ def interval_text(interval: str | None, language: str | None = None) -> str:
     count, unit = match.group(1), match.group(2) + "s"
     t = labels(language)
     return t.get(f"interval.{unit}.{int(count)}") or t[f"interval.{unit}"].format(n=int(count))
+
+
+def history_note(note: str | None, language: str | None) -> str | None:
+    """Why revision history is missing or partial (:data:`polisi.history.git.NOTES`), in ``language``."""
+    key = next((key for key, text in NOTES.items() if text == note), None)
+    return labels(language)[f"history.{key}"] if key else note
 
 
 def capitalised(text: str) -> str:

@@ -27,7 +27,7 @@ from polisi.handbook.links import is_external, resolve
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
-from polisi.render.labels import labels, long_date
+from polisi.render.labels import history_note, labels, long_date
 from polisi.render.print_layout import print_layout
 
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
@@ -136,7 +136,8 @@ def pdf_dates(doc: Document, history: History) -> tuple[datetime, datetime]:
 
 
 def page_css(language: str) -> str:
-    """The page footer of a per-document PDF in ``language`` (margin boxes take no text from the HTML)."""
+    """The page footer of a document's PDF or of the bundle in ``language`` (margin boxes take no text
+    from the HTML; print.css's English is what a PDF without this would say)."""
     t = labels(language)
     page = '"' + t["page_of"].replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "') + '"'
     return ("@page { @bottom-left { content: " + json.dumps(t["uncontrolled"], ensure_ascii=False) + "; } "
@@ -229,7 +230,7 @@ def print_document(
         revisions=tuple(
             RevisionRow(long_date(r.date, language), r.short, r.author, r.message) for r in history.of(doc.path)
         ),
-        history_note=history.note,
+        history_note=history_note(history.note, language),
         draft_reason=draft_reason(doc, history, language),
         lang=config.lang_tag(language),
         t=t,

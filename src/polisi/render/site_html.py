@@ -34,7 +34,10 @@ class PageHtml:
     def doc_link(self, doc: Document) -> Markup:
         """``<a>ID Title</a>``, with a status badge when the document is not approved."""
         href = escape(self.plan.url(self.plan.page(doc), self.page))
-        link = f'<a href="{href}">{self.doc_id(doc)} {escape(doc.title)}</a>'
+        config = self.plan.handbook.config
+        shown = doc.language or config.source_lang  # a translation tree links to an untranslated title
+        lang = f' lang="{escape(config.lang_tag(shown))}"' if shown != self.plan.lang else ""
+        link = f'<a href="{href}"{lang}>{self.doc_id(doc)} {escape(doc.title)}</a>'
         return Markup(link if doc.approved else f"{link} {self.status_badge(doc)}")
 
     def review_badge(self, doc: Document) -> Markup:

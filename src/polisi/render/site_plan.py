@@ -19,7 +19,7 @@ from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
 from polisi.history.git import History, Revision
-from polisi.render.labels import labels
+from polisi.render.labels import history_note, labels
 
 KIND_LABELS = {InstrumentKind(key): label for key, label in CITATION_LABELS.items()}
 STATE_KEYS = {
@@ -84,6 +84,11 @@ class SitePlan:
     def lang(self) -> str:
         """This tree's language code."""
         return self.language or self.handbook.config.source_lang
+
+    @cached_property
+    def history_note(self) -> str | None:
+        """Why revision history is missing or partial, in this tree's language."""
+        return history_note(self.history.note, self.lang)
 
     def term(self, name: str) -> str:
         """A role, area or service name from the handbook, in this tree's language (``polisi.yml`` ``terms``)."""

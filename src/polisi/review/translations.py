@@ -5,6 +5,10 @@ in), ``reviewed`` or ``draft`` (a translation in step with the source, reviewed 
 speaker or awaiting that review), ``stale`` (the source moved on since the translation was
 recorded), ``missing`` (``bilingual`` requires it and there is none) or ``not translated`` (it
 may be translated and is not). Read from the same record ``TRANSLATION_STALE`` uses.
+
+It also lists, per translation language, the names the outputs in that language print as written
+in the source language because ``polisi.yml`` ``terms`` gives them no translation: roles (owners,
+approvers), areas, the service, the responsible individual.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class Parity:
     source_language: str
     languages: tuple[str, ...]
     rows: tuple[ParityRow, ...]
+    untranslated_names: dict[str, tuple[str, ...]]
+    """Per translation language, the names its outputs print in the source language (no ``terms`` entry)."""
 
     def count(self, language: str, state: str) -> int:
         return sum(row.languages[language].state == state for row in self.rows)
@@ -78,7 +84,21 @@ def parity(handbook: Handbook, history: History | None) -> Parity:
                 None if in_step.current else in_step.reason,
             )
         rows.append(ParityRow(doc.id, doc.title, doc.path, doc.status, required, states))
-    return Parity(config.source_lang, config.published_languages, tuple(rows))
+    names = printed_names(handbook)
+    missing = {code: tuple(n for n in names if n not in config.terms.get(code, {}))
+               for code in config.translation_languages}
+    return Parity(config.source_lang, config.published_languages, tuple(rows), missing)
+
+
+def printed_names(handbook: Handbook) -> list[str]:
+    """The handbook's own names that outputs in every language print: the service, the responsible
+    individual, areas, not-applicable reasons, and the owners and approvers of documents, sorted."""
+    config = handbook.config
+    names = {config.service, *config.areas.values(), *config.not_applicable.values()}
+    names |= {config.responsible_individual} if config.responsible_individual else set()
+    for doc in handbook:
+        names |= {doc.meta.owner, *([doc.meta.approved_by] if doc.meta.approved_by else [])}
+    return sorted(n for n in names if n)
 
 
 def format_parity(report: Parity, fmt: str) -> str:
@@ -86,7 +106,8 @@ def format_parity(report: Parity, fmt: str) -> str:
         return json.dumps(
             {"source_language": report.source_language, "languages": list(report.languages),
              "documents": [asdict(row) for row in report.rows],
-             "summary": {lang: {s: report.count(lang, s) for s in STATES} for lang in report.languages}},
+             "summary": {lang: {s: report.count(lang, s) for s in STATES} for lang in report.languages},
+             "untranslated_names": {code: list(names) for code, names in report.untranslated_names.items()}},
             indent=2, ensure_ascii=False,
         )
     return _text(report)
@@ -123,4 +144,8 @@ def _text(report: Parity) -> str:
             f"{report.count(code, 'draft')} draft awaiting review by a fluent speaker, "
             f"{report.count(code, 'stale')} stale); {report.count(code, 'missing')} required translations missing"
         )
+        names = report.untranslated_names.get(code, ())
+        if names:
+            lines.append(f"{code}: {len(names)} names printed untranslated (give them in polisi.yml terms.{code}): "
+                         + "; ".join(names))
     return "\n".join(lines)

@@ -74,7 +74,7 @@
     });
   }
 
-  function recount(today) {
+  function recount(text, today) {
     var list = document.querySelector("[data-review-dates]");
     if (!list) { return; }
     var days = parseInt(list.getAttribute("data-warning-days"), 10) || 0;
@@ -87,13 +87,17 @@
       if (count) { count.textContent = String(counts[key]); }
     });
     var when = document.querySelector("time.polisi-today");
-    if (when) {
+    if (when && text.months) {
       when.setAttribute("datetime", today);
-      when.textContent = new Date(Date.parse(today)).toLocaleDateString(
-        when.getAttribute("data-locale") || document.documentElement.lang || undefined,
-        { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
-      );
+      when.textContent = longDate(today, text.months);
     }
+  }
+
+  /* "1 December 2026" / "1 Rhagfyr 2026", as polisi writes dates, with the month names from the page:
+     a browser may have no Welsh dates of its own. */
+  function longDate(day, months) {
+    var parts = day.split("-");
+    return parseInt(parts[2], 10) + " " + months[parseInt(parts[1], 10) - 1] + " " + parts[0];
   }
 
   function fromFile() {
@@ -102,9 +106,13 @@
 
   function offlineNotice(text) {
     if (!fromFile() || !text.offline_search) { return; }
-    document.querySelectorAll(".polisi-search-tip").forEach(function (tip) { tip.hidden = true; });
+    document.querySelectorAll(".polisi-search-tip").forEach(function (tip) {
+      (tip.closest("li") || tip).hidden = true;
+    });
     var article = document.querySelector(".md-content__inner");
-    if (!article || article.querySelector(".polisi-offline")) { return; }
+    var written = article && article.querySelector(".polisi-offline");
+    if (written) { written.hidden = false; }
+    if (!article || written) { return; }
     var notice = document.createElement("p");
     notice.className = "polisi-offline";
     notice.setAttribute("role", "note");
@@ -139,7 +147,7 @@
     var today = isoDay(new Date());
     updateBadges(text, today);
     regroupSchedule(today);
-    recount(today);
+    recount(text, today);
     offlineNotice(text);
   }
 
