@@ -98,8 +98,8 @@ def derive_site_config(
     return config
 
 
-def write_site_config(config: dict[str, Any], path: Path) -> None:
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+def site_config_text(config: dict[str, Any]) -> str:
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def _plugin_names(plugins: Any) -> list[str]:
