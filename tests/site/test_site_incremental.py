@@ -17,6 +17,7 @@ from pathlib import Path
 from site_handbook import AS_OF, run_polisi, site_files, write_handbook
 
 from polisi.check.gate import CheckFailed
+from polisi.handbook.model import LoadMemo
 from polisi.output import format_report
 from polisi.render.site_incremental import STAGED
 from polisi.render.site_pages import PageCache
@@ -134,10 +135,10 @@ def _findings(output: str) -> list[str]:
     return [line for line in output.splitlines() if FINDING.match(line)]
 
 
-def _restage_findings(root: Path, live: Path, pages: PageCache) -> list[str]:
-    """What ``polisi serve`` reports when it restages (the records of earlier restages kept)."""
+def _restage_findings(root: Path, live: Path, pages: PageCache, memo: LoadMemo) -> list[str]:
+    """What ``polisi serve`` reports when it restages (what earlier restages left in memory kept)."""
     try:
-        restage(root, AS_OF, False, live, pages)
+        restage(root, AS_OF, False, live, pages, memo)
     except CheckFailed as failed:
         return _findings(format_report(failed.report, "text"))
     raise AssertionError("the restage passed its checks")
@@ -154,7 +155,8 @@ def test_incremental_paths_report_every_finding_a_cold_run_does(tmp_path: Path) 
     root = write_handbook(tmp_path / "handbook")
     assert _build(root).returncode == 0
     live, pages = tmp_path / "live", PageCache()
-    restage(root, AS_OF, False, live, pages)
+    memo: LoadMemo = {}
+    restage(root, AS_OF, False, live, pages, memo)
     procedure = root / "procedures/PRO-SAF-01.md"
     good = procedure.read_text(encoding="utf-8")
 
@@ -166,7 +168,7 @@ def test_incremental_paths_report_every_finding_a_cold_run_does(tmp_path: Path) 
         assert [line for line in expected if line.startswith(f"{path}:") and f" {code} " in line], expected
         assert _findings(incremental.stderr + incremental.stdout) == expected
         assert _findings(cold.stderr + cold.stdout) == expected
-        assert _restage_findings(root, live, pages) == expected
+        assert _restage_findings(root, live, pages, memo) == expected
 
     _edit(procedure, "This procedure carries out", "See [the missing part](../policies/POL-SAF-01.md#no-such-part). "
           "This procedure carries out")
@@ -174,9 +176,11 @@ def test_incremental_paths_report_every_finding_a_cold_run_does(tmp_path: Path) 
     procedure.write_text(good, encoding="utf-8")
     _edit(procedure, "## Reporting a concern", "## Raising a worry")  # the policy links to #reporting-a-concern
     reported_alike("policies/POL-SAF-01.md", "BROKEN_ANCHOR")
+    procedure.write_text(good.replace('version: "1.1"', "version: 1.1"), encoding="utf-8")
+    reported_alike("procedures/PRO-SAF-01.md", "WRONG_TYPE")  # found while loading, not by a rule
 
     procedure.write_text(good.replace("Kingfisher room", "Heron room"), encoding="utf-8")
-    restage(root, AS_OF, False, live, pages)
+    restage(root, AS_OF, False, live, pages, memo)
     fresh = tmp_path / "fresh"
     restage(root, AS_OF, False, fresh, PageCache())
     staged = {rel: data.replace(str(live).encode(), str(fresh).encode()) for rel, data in _staged(live).items()}

@@ -31,6 +31,7 @@ from types import FrameType
 
 from polisi.check.gate import load_checked
 from polisi.errors import PolisiError
+from polisi.handbook.model import LoadMemo
 from polisi.history.git import load_history
 from polisi.output import format_report
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
@@ -59,6 +60,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
     ignored = IGNORED_PARTS | {build_dir_name(root)}
     watched = root.resolve()
     pages = PageCache()
+    memo: LoadMemo = {}
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -73,7 +75,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         built = sources_fingerprint(watched, ignored)
-        restage(root, as_of, include_drafts, live, pages)
+        restage(root, as_of, include_drafts, live, pages, memo)
         observer.schedule(Handler(), str(watched), recursive=True)
         observer.start()
         process = subprocess.Popen(
@@ -99,7 +101,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
                 continue
             built = now
             try:
-                restage(root, as_of, include_drafts, live, pages)
+                restage(root, as_of, include_drafts, live, pages, memo)
                 say("polisi: source changed; preview rebuilt")
             except PolisiError as exc:
                 report = getattr(exc, "report", None)
@@ -155,12 +157,15 @@ def build_dir_name(root: Path) -> str:
     return Path(load_config(root).build_dir).parts[0]
 
 
-def restage(root: Path, as_of: date | None, include_drafts: bool, live: Path, pages: PageCache) -> None:
-    """Check the handbook afresh and bring the pages in ``live`` up to date, rewriting only the files
-    whose bytes change (MkDocs' watcher then rebuilds only those). ``pages`` is the record of what
-    the last restage wrote, kept in memory between rebuilds (:mod:`polisi.render.site_pages`)."""
+def restage(
+    root: Path, as_of: date | None, include_drafts: bool, live: Path, pages: PageCache, memo: LoadMemo | None = None
+) -> None:
+    """Check the whole handbook afresh and bring the pages in ``live`` up to date, rewriting only the
+    files whose bytes change (MkDocs' watcher then rebuilds only those). Kept in memory between
+    rebuilds: ``pages``, the record of what the last restage wrote (:mod:`polisi.render.site_pages`),
+    and ``memo``, each source file's parsed document by its bytes (:func:`load_handbook`)."""
     day = as_of or date.today()
-    checked = load_checked(root, day)
+    checked = load_checked(root, day, memo=memo)
     plan = plan_site(checked, load_history(root), day, include_drafts)
     tree = StagedTree(live, STAGED)
     try:
