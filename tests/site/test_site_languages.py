@@ -116,6 +116,19 @@ def test_polisis_own_words_exist_in_both_languages(site: Path) -> None:
     assert "Clauses no document cites" in (site / "legal-basis.html").read_text(encoding="utf-8")
 
 
+def test_the_welsh_revision_history_is_the_approval_record_in_welsh_words(site: Path) -> None:
+    """Labels and decisions in Welsh; the record's summary, written in English, is marked as English."""
+    page = (site / "cy" / "policies" / "POL-SAF-01.html").read_text(encoding="utf-8").replace("&#39;", "'")
+    history = page[page.index('id="revision-history"'):]
+    table = history[history.index("<table"):history.index("</table>")]
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+             for c in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", table, re.S)]
+    summary = "Approval recorded from the approved text; no change summary was kept at the time"
+    assert cells == ["Fersiwn", "Dyddiad", "Penderfyniad", "Newid", "Tystiolaeth",
+                     "1.0", "10 Ionawr 2026", "Cymeradwywyd gan Board", summary, "Heb ei gofnodi"]
+    assert f'<td lang="en-GB">{summary}</td>' in table
+
+
 @pytest.mark.parametrize("path", ["cy/policies/POL-SAF-01.html", "cy/statement_of_purpose/SOP-01.html"])
 def test_welsh_pages_pass_axe_wcag_22_aa(page: tuple[Page, str], path: str) -> None:
     from importlib import resources

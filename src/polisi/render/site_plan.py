@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 
+from polisi.handbook.approvals import RecordEntry
 from polisi.handbook.catalogue import Clause, Instrument, InstrumentKind
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
-from polisi.history.git import History, Revision
+from polisi.history.git import History
 from polisi.render.labels import labels as document_labels
 from polisi.render.site_labels import site_labels
 
@@ -219,8 +220,17 @@ class SitePlan:
             return (self.labels["policy"], [self.view(parent)])
         return None
 
-    def revisions(self, doc: Document) -> tuple[Revision, ...]:
-        return self.history.of(doc.path)
+    def revisions(self, doc: Document) -> tuple[RecordEntry, ...]:
+        """The document's approval record, newest first: the revision history staff read (commit
+        messages are the policy lead's, ``polisi history --commits``)."""
+        record = self.handbook.records.get(doc.id)
+        return record.newest_first() if record else ()
+
+    @property
+    def record_lang(self) -> str | None:
+        """In a translation's tree, the language tag of the record's summaries (written in the source
+        language); ``None`` in the source tree, whose pages are in that language already."""
+        return self.handbook.config.lang_tag(self.handbook.config.source_lang) if self.language else None
 
     def review_state(self, doc: Document) -> str | None:
         """The review state's key on the build date (``overdue``, ``due``, ``in_date``), if any.
