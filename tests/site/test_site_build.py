@@ -58,6 +58,7 @@ def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) ->
         "procedures/PRO-SAF-01",
         "legal-basis",
         "review-schedule",
+        "whats-new",
         "policies/index",
         "procedures/index",
     ):
@@ -249,6 +250,37 @@ def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:
         "¶ POL-SAF-01 Safeguarding children and adults at risk (policy) "
         "PRO-SAF-01 Responding to a safeguarding concern"
     )
+
+
+def test_whats_new_lists_the_windows_approvals_and_reviews_newest_first(built_site: BuiltSite) -> None:
+    """As built (no script): the decisions of the 110 days up to the build date, each linked."""
+    page = _text(built_site.staff / "whats-new.html")
+    content = page[page.index("<h1") :]
+    intro = content[content.index("<p>") : content.index("</p>")]
+    assert re.sub(r"<[^>]+>", "", intro) == (
+        "Documents approved or reviewed in the 110 days up to 1 June 2026, newest first.")
+    assert '<time class="polisi-today" datetime="2026-06-01" data-locale="en-GB">1 June 2026</time>' in intro
+    assert _table(content) == [
+        ["Date", "Document", "Version", "Decision", "Change"],
+        ["1 March 2026", "POL-SAF-01 Safeguarding children and adults at risk", "2.0",
+         "Approved by Responsible Individual", "Names the procedure for allegations against staff"],
+        ["1 March 2026", "PRO-SAF-01 Responding to a safeguarding concern", "1.1", "Approved by Registered Manager",
+         "Meet in the Kingfisher room to write the record"],
+        ["1 March 2026", "SOP-01 Statement of purpose", "1.0", "Approved by Board",
+         "First statement of purpose of the centre"],
+        ["15 February 2026", "POL-SAF-01 Safeguarding children and adults at risk", "1.0",
+         "Reviewed by Registered Manager; no change",
+         "Checked against the new regional procedures; nothing needed changing"],
+    ]
+    assert re.findall(r'<tr data-decided="([\d-]+)">\s*<td>.*?</td>\s*<td><a href="([^"]+)"', content, re.S) == [
+        ("2026-03-01", "policies/POL-SAF-01.html"), ("2026-03-01", "procedures/PRO-SAF-01.html"),
+        ("2026-03-01", "statement_of_purpose/SOP-01.html"), ("2026-02-15", "policies/POL-SAF-01.html")]
+    assert 'data-whats-new-days="110"' in content
+    assert "First safeguarding policy of the centre" not in content  # 1 February: before the window
+    home = _text(built_site.staff / "index.html")
+    assert re.search(r'<a href="whats-new.html" class="md-nav__link">\s*(<[^>]+>\s*)*What\'s new', home)  # navigation
+    assert ('<li><strong><a href="whats-new.html">What\'s new</a></strong>: documents approved or reviewed in the '
+            "last 110 days, with what changed.</li>") in home[home.index('class="md-content"') :]
 
 
 def test_site_references_nothing_outside_itself(built_site: BuiltSite) -> None:

@@ -91,11 +91,12 @@ class ApprovalRecord:
 
 
 def decisions_between(records: Mapping[str, ApprovalRecord], since: date, until: date) -> list[tuple[str, RecordEntry]]:
-    """Every ``(doc_id, entry)`` decided from ``since`` to ``until`` (both included), newest first: what the
-    site's "What's new" page and the bundle's change log list."""
-    found = [(entry.on, doc_id, n, entry) for doc_id, record in records.items()
+    """Every ``(doc_id, entry)`` decided from ``since`` to ``until`` (both included): newest day first, and
+    on one day by document id, a document's later entry first. What the site's "What's new" page lists,
+    and (oldest first) the bundle's change log."""
+    found = [(-entry.on.toordinal(), doc_id, -n, entry) for doc_id, record in records.items()
              for n, entry in enumerate(record.entries) if since <= entry.on <= until]
-    return [(doc_id, entry) for _, doc_id, _, entry in sorted(found, key=lambda item: item[:3], reverse=True)]
+    return [(doc_id, entry) for _, doc_id, _, entry in sorted(found, key=lambda item: item[:3])]
 
 
 def content_digest(path: str, text: str) -> str:

@@ -401,6 +401,6 @@ def _changes(handbook: Handbook, since: date, until: date, href: Callable[[str],
     return [
         ChangeRow(long_date(entry.on), doc_id, href(doc_id), doc.title, entry.version,
                   t[f"revision.{entry.event}"].format(by=entry.by), entry.summary, entry.evidence or t["not_recorded"])
-        for doc_id, entry in reversed(decisions_between(handbook.records, since, until))
+        for doc_id, entry in sorted(decisions_between(handbook.records, since, until), key=lambda d: d[1].on)
         if (doc := handbook.get(doc_id)) is not None
     ]

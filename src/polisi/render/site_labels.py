@@ -22,6 +22,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "by_area": "By area",
         "register": "Legal basis register",
         "schedule": "Review schedule",
+        "whats_new": "What's new",
         "not_found_title": "Page not found",
         # Review states (also read by review.js)
         "overdue": "Overdue",
@@ -112,6 +113,9 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
             "document moves to \"{overdue}\" the day after its review date, even if the site has not been "
             "rebuilt since {date}."
         ),
+        "whats_new_intro": "Documents approved or reviewed in the {days} days up to {date}, newest first.",
+        "whats_new_none": "No document was approved or reviewed in the last {days} days.",
+        "whats_new_home": "documents approved or reviewed in the last {days} days, with what changed.",
         "untranslated_title": "Not yet in English",
         "untranslated_text": "This document has no English version yet. The {language} version is here:",
         "translation_draft_title": "Draft translation, awaiting review",
@@ -135,6 +139,7 @@ WELSH: Mapping[str, str] = MappingProxyType(
         "by_area": "Yn ôl maes",
         "register": "Cofrestr y sail gyfreithiol",
         "schedule": "Amserlen adolygu",
+        "whats_new": "Beth sy'n newydd",
         "not_found_title": "Heb ddod o hyd i'r dudalen",
         "overdue": "Yn hwyr",
         "due": "Yn ddyledus cyn bo hir",
@@ -220,6 +225,10 @@ WELSH: Mapping[str, str] = MappingProxyType(
             "cyfrifiadur yn ei roi: mae dogfen yn symud i \"{overdue}\" y diwrnod ar ôl ei dyddiad adolygu, "
             "hyd yn oed os nad yw'r wefan wedi'i hailadeiladu ers {date}."
         ),
+        "whats_new_intro": "Dogfennau a gymeradwywyd neu a adolygwyd yn y {days} diwrnod hyd at {date}, y diweddaraf "
+                           "yn gyntaf.",
+        "whats_new_none": "Ni chafodd yr un ddogfen ei chymeradwyo na'i hadolygu yn y {days} diwrnod diwethaf.",
+        "whats_new_home": "dogfennau a gymeradwywyd neu a adolygwyd yn y {days} diwrnod diwethaf, a beth newidiodd.",
         "untranslated_title": "Dim fersiwn Gymraeg eto",
         "untranslated_text": "Nid oes fersiwn Gymraeg o'r ddogfen hon eto. Mae'r fersiwn {language} yma:",
         "translation_draft_title": "Cyfieithiad drafft, yn aros am adolygiad",

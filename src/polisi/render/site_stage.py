@@ -38,6 +38,7 @@ from polisi.render.site_plan import (
     REGISTER,
     SCHEDULE,
     UNPUBLISHED,
+    WHATS_NEW,
     SitePlan,
     clause_label,
 )
@@ -81,6 +82,7 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
     _write(env, plan, docs, REGISTER, "register.md.j2",
            kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
+    _write(env, plan, docs, WHATS_NEW, "whats_new.md.j2", entries=plan.whats_new())
     _write(env, plan, docs, HOME, "home.md.j2")
     _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
     _write(env, plan, staging / OVERRIDES, "main.html", "main.html.j2")
@@ -101,7 +103,7 @@ def navigation(plan: SitePlan) -> list[NavEntry]:
     nav += [{labels["all_policies"]: POLICIES}, {labels["all_procedures"]: PROCEDURES}]
     if plan.areas():
         nav.append({labels["by_area"]: AREAS})
-    nav += [{labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
+    nav += [{labels["whats_new"]: WHATS_NEW}, {labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
     return nav
 
 
@@ -129,6 +131,7 @@ def _environment() -> Environment:
         PROCEDURES=PROCEDURES,
         REGISTER=REGISTER,
         SCHEDULE=SCHEDULE,
+        WHATS_NEW=WHATS_NEW,
         GROUP_IDS=GROUP_IDS,
     )
     return env
@@ -152,6 +155,7 @@ def _write(
         status_badge=html.status_badge,
         review_badge=html.review_badge,
         review_cell=html.review_cell,
+        today=html.today,
         **context,
     )
     if page.endswith(".md"):
