@@ -142,7 +142,7 @@ RECORDS = {
          "Names the procedure for allegations against staff", "Board minutes 2026-03-01, item 4"),
     ],
     "PRO-SAF-01": [
-        ("approved", "1.1", "Registered Manager", "2026-03-01", "Meet in the Kingfisher room to write the record",
+        ("approved", "1.1", "Registered Manager", "2026-03-01", "Tell the shift leader first, then write the record",
          None),
     ],
 }

@@ -265,7 +265,7 @@ def test_whats_new_lists_the_windows_approvals_and_reviews_newest_first(built_si
         ["1 March 2026", "POL-SAF-01 Safeguarding children and adults at risk", "2.0",
          "Approved by Responsible Individual", "Names the procedure for allegations against staff"],
         ["1 March 2026", "PRO-SAF-01 Responding to a safeguarding concern", "1.1", "Approved by Registered Manager",
-         "Meet in the Kingfisher room to write the record"],
+         "Tell the shift leader first, then write the record"],
         ["1 March 2026", "SOP-01 Statement of purpose", "1.0", "Approved by Board",
          "First statement of purpose of the centre"],
         ["15 February 2026", "POL-SAF-01 Safeguarding children and adults at risk", "1.0",

@@ -41,6 +41,7 @@ from polisi.render.pdf import PdfJob, RenderFailed
 from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
+from polisi.render.progress import Progress, silent
 from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
 from polisi.signing.signer import Signer
 
@@ -267,6 +268,7 @@ def build_bundle(
     *,
     signer: Signer,
     languages: Sequence[str] = (),
+    progress: Progress = silent,
 ) -> BundleBuild:
     """Render (changed parts only), merge, sign and write the bundle and its manifest into ``build/bundle``.
 
@@ -284,7 +286,12 @@ def build_bundle(
     guess = cached.get("contents_pages")
     plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration,
                        languages=languages)
-    unsigned, contents_pages = render_bundle(plan, parts.render, guess if isinstance(guess, int) and guess > 0 else 2)
+
+    def render(batch: Sequence[Part]) -> list[bytes]:
+        """Lay out parts, counting those of the plan (the contents, laid out last, are a moment's work)."""
+        return parts.render(batch, progress if batch is plan.parts else silent)
+
+    unsigned, contents_pages = render_bundle(plan, render, guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
     manifest = manifest_bytes(published_files(out), history.head, as_of)
     unsigned = embed_manifest(unsigned, manifest, plan.modified)  # the signature covers the manifest
