@@ -152,6 +152,25 @@ WHATS_NEW_DAYS = 110
 """The handbook's ``whats_new_days``: on AS_OF the window reaches back to 11 February 2026, so the review of
 15 February is in it and the first approval (1 February) is not."""
 
+GUIDE = {
+    "docs/index.md": """\
+# How to use this site
+
+Every policy is on the [list of policies](../policies/index.md). Read [who to ask](who-to-ask.md) when
+something is unclear.
+
+<script>alert("not on the staff site")</script>
+""",
+    "docs/who-to-ask.md": """\
+# Who to ask
+
+| Question | Ask |
+| --- | --- |
+| A policy | The shift leader |
+""",
+}
+"""The handbook's guide pages (``docs/``), which the site publishes under ``guide/``."""
+
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -177,7 +196,7 @@ def write_handbook(root: Path) -> Path:
     """Write the handbook, commit it on fixed dates (two revisions of POL-SAF-01), add a PDF."""
     root.mkdir(parents=True, exist_ok=True)
     _git(root, "init", "-q", "-b", "main", when="2026-02-01T10:00:00+00:00")
-    for name, text in FILES.items():
+    for name, text in {**FILES, **GUIDE}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.replace('version: "2.0"', 'version: "1.0"'), encoding="utf-8")

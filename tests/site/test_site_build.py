@@ -283,6 +283,21 @@ def test_whats_new_lists_the_windows_approvals_and_reviews_newest_first(built_si
             "last 110 days, with what changed.</li>") in home[home.index('class="md-content"') :]
 
 
+def test_the_handbooks_guide_pages_are_published_under_guide(built_site: BuiltSite) -> None:
+    guide = _text(built_site.staff / "guide/index.html")
+    content = guide[guide.index('class="md-content"') :]
+    assert _words(content[content.index("<h1") : content.index("</article>")]) == (
+        "How to use this site ¶ Every policy is on the list of policies . Read who to ask when something is unclear."
+    )
+    assert 'href="../policies/index.html">list of policies</a>' in content
+    assert 'href="who-to-ask.html">who to ask</a>' in content
+    assert "<script>alert" not in guide  # cleaned like any document body
+    assert _table(_text(built_site.staff / "guide/who-to-ask.html")) == [
+        ["Question", "Ask"], ["A policy", "The shift leader"]]
+    assert re.search(r'<a href="guide/index.html" class="md-nav__link">\s*(<[^>]+>\s*)*Guide', _text(
+        built_site.staff / "index.html"))
+
+
 def test_site_references_nothing_outside_itself(built_site: BuiltSite) -> None:
     """Every http(s) URL in every built file is a content link to the official text, or a
     namespace name; Material's own scripts and styles are shipped unchanged (the browser test

@@ -23,6 +23,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "register": "Legal basis register",
         "schedule": "Review schedule",
         "whats_new": "What's new",
+        "guide": "Guide",
         "not_found_title": "Page not found",
         # Review states (also read by review.js)
         "overdue": "Overdue",
@@ -140,6 +141,7 @@ WELSH: Mapping[str, str] = MappingProxyType(
         "register": "Cofrestr y sail gyfreithiol",
         "schedule": "Amserlen adolygu",
         "whats_new": "Beth sy'n newydd",
+        "guide": "Canllaw",
         "not_found_title": "Heb ddod o hyd i'r dudalen",
         "overdue": "Yn hwyr",
         "due": "Yn ddyledus cyn bo hir",

@@ -26,6 +26,7 @@ from polisi.handbook.sanitise import region_markers
 from polisi.render.labels import labels as document_labels
 from polisi.render.labels import long_date
 from polisi.render.site_config import NavEntry
+from polisi.render.site_guide import stage_guide
 from polisi.render.site_html import PageHtml
 from polisi.render.site_labels import script_labels, site_labels
 from polisi.render.site_plan import (
@@ -84,14 +85,15 @@ def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
     _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
     _write(env, plan, docs, WHATS_NEW, "whats_new.md.j2", entries=plan.whats_new())
     _write(env, plan, docs, HOME, "home.md.j2")
+    guide = stage_guide(plan, docs)
     _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
     _write(env, plan, staging / OVERRIDES, "main.html", "main.html.j2")
     _copy_static(docs / ASSETS)
     _copy_outputs(plan, docs)
-    return navigation(plan)
+    return navigation(plan, guide)
 
 
-def navigation(plan: SitePlan) -> list[NavEntry]:
+def navigation(plan: SitePlan, guide: str | None = None) -> list[NavEntry]:
     """The same few entries on every page, however many documents there are: listing every
     document in the navigation would repeat the whole handbook on each page, so the site would
     grow with the square of the handbook. Documents are reached from the lists and the search."""
@@ -104,6 +106,8 @@ def navigation(plan: SitePlan) -> list[NavEntry]:
     if plan.areas():
         nav.append({labels["by_area"]: AREAS})
     nav += [{labels["whats_new"]: WHATS_NEW}, {labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
+    if guide:
+        nav.append({labels["guide"]: guide})
     return nav
 
 
