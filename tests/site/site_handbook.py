@@ -156,7 +156,7 @@ GUIDE = {
     "docs/index.md": """\
 # How to use this site
 
-Every policy is on the [list of policies](../policies/index.md). Read [who to ask](who-to-ask.md) when
+Start with the [safeguarding policy](../policies/POL-SAF-01.md). Read [who to ask](who-to-ask.md) when
 something is unclear.
 
 <script>alert("not on the staff site")</script>

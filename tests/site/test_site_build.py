@@ -287,9 +287,9 @@ def test_the_handbooks_guide_pages_are_published_under_guide(built_site: BuiltSi
     guide = _text(built_site.staff / "guide/index.html")
     content = guide[guide.index('class="md-content"') :]
     assert _words(content[content.index("<h1") : content.index("</article>")]) == (
-        "How to use this site ¶ Every policy is on the list of policies . Read who to ask when something is unclear."
+        "How to use this site ¶ Start with the safeguarding policy . Read who to ask when something is unclear."
     )
-    assert 'href="../policies/index.html">list of policies</a>' in content
+    assert 'href="../policies/POL-SAF-01.html">safeguarding policy</a>' in content
     assert 'href="who-to-ask.html">who to ask</a>' in content
     assert "<script>alert" not in guide  # cleaned like any document body
     assert _table(_text(built_site.staff / "guide/who-to-ask.html")) == [

@@ -3,7 +3,8 @@
 In this repository ``docs/`` is polisi's own user guide (the reference the README points at), so
 the site polisi builds for its example handbook carries the manual of the tool that built it; a
 handbook of one's own can keep its own guidance there (how to use the site, who to ask). The pages
-are staged as they are written, inside the sanitiser's markers like every document body, so raw
+are staged as they are written (``polisi check`` has made sure their links lead to pages the site
+holds: :mod:`polisi.check.guide`), inside the sanitiser's markers like every document body, so raw
 HTML in them is cleaned exactly as a document's would be. They are English pages in the source
 language's tree only: a translation tree has no guide rather than an untranslated one.
 """
@@ -12,12 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from polisi.check.guide import GUIDE_SOURCE
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.sanitise import region_markers
 from polisi.render.site_plan import SitePlan
 
-GUIDE_SOURCE = "docs"
-"""The handbook folder whose Markdown pages are the guide."""
 GUIDE = "guide"
 """Where the guide's pages are on the site."""
 
