@@ -19,9 +19,9 @@ from polisi.render.progress import Progress
 
 
 @contextmanager
-def progress_display(stream: TextIO | None = None) -> Iterator[Progress]:
+def progress_display() -> Iterator[Progress]:
     """A progress callback for one command; any bar still drawn is cleared when the command ends."""
-    out = stream or sys.stderr
+    out = sys.stderr
     report = _Bars(out) if out.isatty() else _Lines(out)
     try:
         yield report

@@ -159,6 +159,13 @@ def labels(language: str | None) -> Mapping[str, str]:
     return LABELS.get((language or "en").split("-")[0].lower(), EN)
 
 
+def month_names(language: str | None = None) -> list[str]:
+    """The twelve month names :func:`long_date` writes in ``language``, for the site's script to write
+    the reader's date the same way (browsers' own Welsh dates cannot be relied on)."""
+    months = _MONTHS.get((language or "en").split("-")[0].lower())
+    return list(months) if months else [f"{date(2000, month, 1):%B}" for month in range(1, 13)]
+
+
 def long_date(value: date | datetime | None, language: str | None = None) -> str:
     """``1 April 2026`` / ``1 Ebrill 2026``: the form people in Wales read without ambiguity."""
     if value is None:

@@ -49,11 +49,12 @@ class PageHtml:
         )
 
     def today(self) -> Markup:
-        """The build date, in the element ``review.js`` sets to the reader's date when the page opens."""
+        """The build date, in the element ``review.js`` sets to the reader's date when the page opens
+        (with this tree's month names, so a Welsh page says "5 Mawrth 2026" either way)."""
         plan = self.plan
         return Markup(
-            f'<time class="polisi-today" datetime="{plan.as_of.isoformat()}" '
-            f'data-locale="{escape(plan.handbook.config.language)}">{escape(long_date(plan.as_of, plan.lang))}</time>'
+            f'<time class="polisi-today" datetime="{plan.as_of.isoformat()}">'
+            f"{escape(long_date(plan.as_of, plan.lang))}</time>"
         )
 
     def review_cell(self, doc: Document) -> Markup:

@@ -24,7 +24,7 @@ from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
 from polisi.render.labels import labels as document_labels
-from polisi.render.labels import long_date
+from polisi.render.labels import long_date, month_names
 from polisi.render.site_config import NavEntry
 from polisi.render.site_guide import stage_guide
 from polisi.render.site_html import PageHtml
@@ -153,7 +153,7 @@ def _write(
         here=page,
         url=url,
         L=plan.labels,
-        script_labels=script_labels(plan.labels),
+        script_labels={**script_labels(plan.labels), "months": month_names(plan.lang)},
         doc_id=html.doc_id,
         doc_link=html.doc_link,
         status_badge=html.status_badge,

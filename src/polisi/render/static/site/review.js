@@ -89,14 +89,16 @@
     });
   }
 
-  /* "As on <date>" sentences: the build date becomes the reader's. */
-  function showToday(today) {
+  /* "As on <date>" sentences: the build date becomes the reader's, written as polisi writes dates
+     ("5 March 2026", "5 Mawrth 2026") with the page's month names. */
+  function showToday(today, text) {
+    var months = text.months || [];
+    var parts = today.split("-");
     document.querySelectorAll("time.polisi-today").forEach(function (when) {
       when.setAttribute("datetime", today);
-      when.textContent = new Date(Date.parse(today)).toLocaleDateString(
-        when.getAttribute("data-locale") || document.documentElement.lang || undefined,
-        { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
-      );
+      if (months.length === 12) {
+        when.textContent = parseInt(parts[2], 10) + " " + months[parseInt(parts[1], 10) - 1] + " " + parts[0];
+      }
     });
   }
 
@@ -161,7 +163,7 @@
     updateBadges(text, today);
     regroupSchedule(today);
     recount(today);
-    showToday(today);
+    showToday(today, text);
     narrowWhatsNew(today);
     offlineNotice(text);
   }
