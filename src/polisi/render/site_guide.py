@@ -17,6 +17,7 @@ from polisi.check.guide import GUIDE_SOURCE
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.sanitise import region_markers
 from polisi.render.site_plan import SitePlan
+from polisi.render.site_tree import DOCS, StagedTree
 
 GUIDE = "guide"
 """Where the guide's pages are on the site."""
@@ -32,15 +33,13 @@ def guide_pages(plan: SitePlan) -> list[Path]:
     return sorted((p for p in found if p is not None), key=lambda p: p.name)
 
 
-def stage_guide(plan: SitePlan, docs: Path) -> str | None:
-    """Write the guide's pages under ``docs/guide``; return the page the navigation opens (its
-    ``index.md``, else its first page), or ``None`` when the handbook has no guide."""
+def stage_guide(plan: SitePlan, tree: StagedTree) -> str | None:
+    """Write the guide's pages under ``docs/guide`` of ``tree``; return the page the navigation opens
+    (its ``index.md``, else its first page), or ``None`` when the handbook has no guide."""
     pages = guide_pages(plan)
     begin, end = region_markers(plan.nonce)
     for page in pages:
-        target = docs / GUIDE / page.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"{begin}\n\n{page.read_text(encoding='utf-8')}\n\n{end}\n", encoding="utf-8")
+        tree.write_text(f"{DOCS}/{GUIDE}/{page.name}", f"{begin}\n\n{page.read_text(encoding='utf-8')}\n\n{end}\n")
     names = [p.name for p in pages]
     if not names:
         return None
