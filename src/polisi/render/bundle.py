@@ -39,6 +39,7 @@ from polisi.render.pdf import PdfJob, RenderFailed
 from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, page_css, pdf_dates, print_document, render_template
+from polisi.render.progress import Progress, silent
 from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
 from polisi.signing.signer import Signer
 
@@ -227,7 +228,7 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
     if since:
         day = long_date(since, language)
         parts.append(register("changes", t["changes_since"].format(date=day), since=day,
-                              changes=changes(handbook, history, since, href, language)))
+                              changes=changes(handbook, since, as_of, href, language)))
     parts.extend(Part(part_name(d), label(d), d.kind.value, document_job(d, "document" if n else "documents"), n > 0)
                  for n, d in enumerate(docs))
     context.update(watermark=bool(dirty), created=created.isoformat(), modified=modified.isoformat())
@@ -242,6 +243,7 @@ def build_bundle(
     *,
     signer: Signer,
     languages: Sequence[str] = (),
+    progress: Progress = silent,
 ) -> BundleBuild:
     """Render (changed parts only), merge, sign and write the bundle and its manifest into ``build/bundle``.
 
@@ -259,7 +261,12 @@ def build_bundle(
     guess = cached.get("contents_pages")
     plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration,
                        languages=languages)
-    unsigned, contents_pages = render_bundle(plan, parts.render, guess if isinstance(guess, int) and guess > 0 else 2)
+
+    def render(batch: Sequence[Part]) -> list[bytes]:
+        """Lay out parts, counting those of the plan (the contents, laid out last, are a moment's work)."""
+        return parts.render(batch, progress if batch is plan.parts else silent)
+
+    unsigned, contents_pages = render_bundle(plan, render, guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
     manifest = manifest_bytes(published_files(out), history.head, as_of)
     unsigned = embed_manifest(unsigned, manifest, plan.modified)  # the signature covers the manifest

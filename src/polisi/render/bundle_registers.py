@@ -1,8 +1,8 @@
 """What the inspector bundle's registers say: the legal-basis matrix, the gaps, the review status
 and approval record, and the change log, each row already as text in the bundle's language.
 
-Catalogue titles stay as the catalogue gives them (English, as legislation.gov.uk does) and commit
-messages as their authors wrote them; role names take their ``polisi.yml`` ``terms``.
+Catalogue titles stay as the catalogue gives them (English, as legislation.gov.uk does) and the
+approval record's summaries as their approvers wrote them; role names take their ``polisi.yml`` ``terms``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from polisi.handbook.approvals import decisions_between
 from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
-from polisi.history.git import History
 from polisi.render.labels import labels, long_date
 
 Href = Callable[[str], "str | None"]
@@ -45,11 +45,17 @@ class StatusRow:
 
 @dataclass(frozen=True)
 class ChangeRow:
+    """One decision of an approval record in the change log: an approval or a review that changed nothing."""
+
     date: str
     id: str
     href: str | None
     title: str
-    change: str
+    version: str
+    decision: str
+    summary: str
+    evidence: str
+    """Where the decision is minuted, or that the record does not say."""
 
 
 def all_in_order(handbook: Handbook) -> list[Document]:
@@ -104,19 +110,14 @@ def status_row(handbook: Handbook, doc: Document, as_of: date, href: str | None,
                      long_date(doc.next_review, language), state)
 
 
-def changes(handbook: Handbook, history: History, since: date, href: Href, language: str) -> list[ChangeRow]:
-    """Approvals on or after ``since`` and every commit since then that changed a document."""
+def changes(handbook: Handbook, since: date, until: date, href: Href, language: str) -> list[ChangeRow]:
+    """Every approval and review the approval records hold from ``since`` to ``until``, oldest first
+    (never commit messages: what an inspector reads is what the approver decided)."""
     t, config = labels(language), handbook.config
-    rows: list[tuple[date, str, ChangeRow]] = []
-    for doc in handbook.documents:
-        if doc.meta.approved_on and doc.meta.approved_on >= since:
-            text = t["change_approved"].format(version=doc.meta.version,
-                                               by=config.term(doc.meta.approved_by or "", language))
-            rows.append((doc.meta.approved_on, doc.id,
-                         ChangeRow(long_date(doc.meta.approved_on, language), doc.id, href(doc.id), doc.title, text)))
-        for rev in history.of(doc.path):
-            if rev.date.date() >= since:
-                text = t["change_revised"].format(message=rev.message, commit=rev.short, author=rev.author)
-                rows.append((rev.date.date(), doc.id,
-                             ChangeRow(long_date(rev.date, language), doc.id, href(doc.id), doc.title, text)))
-    return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1], r[2].change))]
+    return [
+        ChangeRow(long_date(entry.on, language), doc_id, href(doc_id), doc.title, entry.version,
+                  t[f"revision.{entry.event}"].format(by=config.term(entry.by, language)),
+                  entry.summary, entry.evidence or t["not_recorded"])
+        for doc_id, entry in sorted(decisions_between(handbook.records, since, until), key=lambda d: d[1].on)
+        if (doc := handbook.get(doc_id)) is not None
+    ]

@@ -20,8 +20,6 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-from polisi.history.git import NOTES
-
 LANGUAGES = ("en", "cy")
 """The languages polisi has labels in; a handbook in another language gets English labels."""
 
@@ -95,12 +93,6 @@ def interval_text(interval: str | None, language: str | None = None) -> str:
     count, unit = match.group(1), match.group(2) + "s"
     t = labels(language)
     return t.get(f"interval.{unit}.{int(count)}") or t[f"interval.{unit}"].format(n=int(count))
-
-
-def history_note(note: str | None, language: str | None) -> str | None:
-    """Why revision history is missing or partial (:data:`polisi.history.git.NOTES`), in ``language``."""
-    key = next((key for key, text in NOTES.items() if text == note), None)
-    return labels(language)[f"history.{key}"] if key else note
 
 
 def capitalised(text: str) -> str:

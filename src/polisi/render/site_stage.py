@@ -23,6 +23,7 @@ from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
 from polisi.render.labels import capitalised, labels, long_date, script_labels
 from polisi.render.site_config import NavEntry
+from polisi.render.site_guide import stage_guide
 from polisi.render.site_html import PageHtml
 from polisi.render.site_pages import (
     LISTINGS,
@@ -43,6 +44,7 @@ from polisi.render.site_plan import (
     REGISTER,
     SCHEDULE,
     UNPUBLISHED,
+    WHATS_NEW,
     SitePlan,
     clause_label,
 )
@@ -111,13 +113,15 @@ def stage_site(plan: SitePlan, tree: StagedTree, pages: PageCache) -> list[NavEn
     write_listing(REGISTER, "register.md.j2",
                   kind_labels={kind: plan.labels[f"citation.{kind.value}"] for kind in KIND_LABELS})
     write_listing(SCHEDULE, "schedule.md.j2")
+    write_listing(WHATS_NEW, "whats_new.md.j2", entries=plan.whats_new())
     write_listing(HOME, "home.md.j2")
+    guide = stage_guide(plan, tree)
     pages.records = records
     _write(env, plan, tree, OVERRIDES, "404.html", "404.html.j2")
     _write(env, plan, tree, OVERRIDES, "main.html", "main.html.j2")
     _copy_static(tree)
     _copy_outputs(plan, tree)
-    return navigation(plan)
+    return navigation(plan, guide)
 
 
 def in_language(text: str, tag: str, page_language: str) -> Markup | str:
@@ -128,7 +132,7 @@ def in_language(text: str, tag: str, page_language: str) -> Markup | str:
     return Markup('<span lang="{}">{}</span>').format(tag, text)
 
 
-def navigation(plan: SitePlan) -> list[NavEntry]:
+def navigation(plan: SitePlan, guide: str | None = None) -> list[NavEntry]:
     """The same few entries on every page, however many documents there are: listing every
     document in the navigation would repeat the whole handbook on each page, so the site would
     grow with the square of the handbook. Documents are reached from the lists and the search."""
@@ -140,7 +144,9 @@ def navigation(plan: SitePlan) -> list[NavEntry]:
     nav += [{labels["all_policies"]: POLICIES}, {labels["all_procedures"]: PROCEDURES}]
     if plan.areas():
         nav.append({labels["by_area"]: AREAS})
-    nav += [{labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
+    nav += [{labels["whats_new"]: WHATS_NEW}, {labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
+    if guide:
+        nav.append({labels["guide"]: guide})
     return nav
 
 
@@ -169,6 +175,7 @@ def _environment() -> Environment:
         PROCEDURES=PROCEDURES,
         REGISTER=REGISTER,
         SCHEDULE=SCHEDULE,
+        WHATS_NEW=WHATS_NEW,
         GROUP_IDS=GROUP_IDS,
     )
     return env
@@ -193,6 +200,7 @@ def _write(
         status_badge=html.status_badge,
         review_badge=html.review_badge,
         review_cell=html.review_cell,
+        today=html.today,
         **context,
     )
     if page.endswith(".md"):
