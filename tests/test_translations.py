@@ -11,8 +11,7 @@ import pytest
 
 from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import load_handbook
-from polisi.history.git import NOTES
-from polisi.render.labels import history_note, interval_text, labels, long_date, table
+from polisi.render.labels import interval_text, labels, long_date, table
 
 from .bilingual import SAF_BODY_CY, bilingual_handbook, welsh
 from .gitbook import commit, git, polisi, write
@@ -286,8 +285,6 @@ def test_every_label_exists_in_english_and_welsh_with_the_same_placeholders() ->
     assert [interval_text(i, "cy") for i in ("12 months", "2 months", "1 year", "2 years", "3 years", "6 weeks")] == [
         "12 mis", "2 fis", "1 flwyddyn", "2 flynedd", "3 blynedd", "6 wythnos"]
     assert interval_text("1 month", "en-GB") == "1 month" and interval_text("3 years", "en") == "3 years"
-    assert all(history_note(note, "en") == note and history_note(note, "cy") not in (None, note)
-               for note in NOTES.values())
 
 
 def test_a_label_missing_a_language_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -128,8 +128,6 @@ NO_REPOSITORY = "not a git repository: no revision history"
 NO_GIT = "git is not installed: no revision history"
 NO_COMMITS = "the repository has no commits yet: no revision history"
 SHALLOW = "shallow clone: older revisions are missing"
-NOTES = {"no_repository": NO_REPOSITORY, "no_git": NO_GIT, "no_commits": NO_COMMITS, "shallow": SHALLOW}
-"""Every :attr:`History.note`, by the key outputs in other languages find its words under (``history.<key>``)."""
 
 
 def load_history(root: Path) -> History:
