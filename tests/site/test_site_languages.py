@@ -140,7 +140,7 @@ def test_the_welsh_revision_history_is_the_approval_record_in_welsh_words(site: 
              for c in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", table, re.S)]
     summary = "Approval recorded from the approved text; no change summary was kept at the time"
     assert cells == ["Fersiwn", "Dyddiad", "Penderfyniad", "Newid", "Tystiolaeth",
-                     "1.0", "10 Ionawr 2026", "Cymeradwywyd gan Board", summary, "Heb ei gofnodi"]
+                     "1.0", "10 Ionawr 2026", "Cymeradwywyd gan Y Bwrdd", summary, "Heb ei gofnodi"]
     assert f'<td lang="en-GB">{summary}</td>' in table
 
 
