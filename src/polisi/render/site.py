@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from polisi.errors import BuildError
 from polisi.handbook.model import Handbook
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.history.git import History
+from polisi.processes import run
 from polisi.publish import replace_folder
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
 from polisi.render.site_incremental import build_incrementally, cache_nonce, cache_paths
@@ -140,7 +140,7 @@ def run_mkdocs(args: list[str]) -> None:
 
     Warnings are read from its output rather than left to ``--strict``, because a dirty build
     always warns that it is one (the only warning that is not a problem here)."""
-    result = subprocess.run(
+    result = run(
         mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
     )
     output = "\n".join(

@@ -33,6 +33,7 @@ from polisi.check.gate import load_checked
 from polisi.errors import PolisiError
 from polisi.history.git import load_history
 from polisi.output import format_report
+from polisi.processes import start
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
 from polisi.render.site_config import write_site_config
 from polisi.render.site_incremental import sync_tree
@@ -73,7 +74,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
         restage(root, as_of, include_drafts, live)
         observer.schedule(Handler(), str(watched), recursive=True)
         observer.start()
-        process = subprocess.Popen(
+        process = start(
             mkdocs_command(
                 [
                     "serve",

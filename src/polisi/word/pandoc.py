@@ -9,7 +9,7 @@ pandoc always runs with ``--sandbox``: it reads only the files named on its
 command line and fetches nothing, so an image path or URL inside a document
 (``/etc/passwd``, ``http://...``) never reaches a Word file. Its memory is capped
 through the Haskell runtime (``+RTS -M``) and its time by :data:`TIMEOUT_SECONDS`,
-so a hostile Word file cannot exhaust the machine.
+so a hostile Word file cannot exhaust the machine. It dies with polisi (:mod:`polisi.processes`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from polisi.errors import BuildError
+from polisi.processes import run
 
 TIMEOUT_SECONDS = 300
 """A Word document that takes pandoc longer than this is treated as broken."""
@@ -48,7 +49,7 @@ def run_pandoc(args: Sequence[str | Path], *, cwd: Path | None = None, stdin: by
     """Run pandoc with ``args`` and return what it wrote to standard output (UTF-8)."""
     command = [pandoc_path(), "+RTS", f"-M{MEMORY_LIMIT}", "-RTS", "--sandbox", *map(str, args)]
     try:
-        done = subprocess.run(
+        done = run(
             command, cwd=cwd, input=stdin, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
         )
     except subprocess.TimeoutExpired:
