@@ -7,6 +7,7 @@ renders the same on the intranet, on paper and in Word.
 
 from __future__ import annotations
 
+import html
 import string
 import threading
 import xml.etree.ElementTree as ET
@@ -99,6 +100,19 @@ def render_markdown(
         md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     html = md.convert(text)
     return sanitise_html(html) if sanitise else html
+
+
+def literal_markdown(text: str) -> str:
+    """``text`` (a title, an owner, a summary) as Markdown that renders as exactly this text, on one line.
+
+    Front matter is shown in Markdown pages polisi writes (the site's headings), outside the body
+    an author wrote as Markdown: there ``[x](...)`` must not become a link, ``{: onclick=...}`` an
+    attribute, ``<b>`` a tag, nor a line break a new block. So whitespace runs become one space,
+    every mark Python-Markdown can escape gets its backslash, and HTML's own marks become entities.
+    """
+    marks = set(_plain_markdown().ESCAPED_CHARS) - {">"}  # ">" becomes "&gt;" below
+    escaped = "".join("\\" + mark if mark in marks else mark for mark in " ".join(text.split()))
+    return html.escape(escaped, quote=True)
 
 
 @cache

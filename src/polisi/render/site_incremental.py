@@ -19,7 +19,6 @@ through ``replace_folder``, so a failed build leaves it as it was.
 from __future__ import annotations
 
 import json
-import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ from polisi.errors import BuildError
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 STAMP = "polisi-site-stamp.json"
-NONCE = "sanitiser-nonce"
 
 
 @dataclass(frozen=True)
@@ -49,20 +47,6 @@ class Changes:
 def cache_paths(cache: Path) -> tuple[Path, Path]:
     """(staging folder, site folder) of a cache: the MkDocs configuration names both."""
     return cache / "staging", cache / "site"
-
-
-def cache_nonce(cache: Path) -> str:
-    """The sanitiser's marker nonce for builds from this cache: random, made with the cache and
-    kept with it, because a new nonce each build would change every staged page and make every
-    build a full one. It is as private as the build folder it lives in."""
-    path = cache / NONCE
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError:
-        cache.mkdir(parents=True, exist_ok=True)
-        nonce = secrets.token_hex(16)
-        path.write_text(nonce, encoding="utf-8")
-        return nonce
 
 
 def build_incrementally(staged: Path, cache: Path, run: Callable[[list[str]], None]) -> Path:

@@ -17,12 +17,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
+from polisi.handbook.markdown import literal_markdown
 from polisi.handbook.model import Document, Kind
-from polisi.handbook.sanitise import region_markers
 from polisi.render.labels import labels as document_labels
 from polisi.render.labels import long_date
 from polisi.render.site_config import NavEntry
@@ -121,6 +121,8 @@ def _environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["clause_label"] = clause_label
+    env.filters["literal"] = lambda text: Markup(literal_markdown(str(text)))  # front matter in a Markdown line
+    env.filters["page_title"] = page_title
     env.globals.update(
         Kind=Kind,
         HOME=HOME,
@@ -132,6 +134,16 @@ def _environment() -> Environment:
         GROUP_IDS=GROUP_IDS,
     )
     return env
+
+
+def page_title(title: str) -> Markup:
+    """A page's ``title`` for its staged front matter (a YAML string), already HTML-escaped.
+
+    MkDocs would take the title from the page's heading and Material prints it unescaped in
+    ``<title>`` and the header (``</title><script>`` in a document title would run there); a
+    title in the front matter is used instead, and printed as it is given.
+    """
+    return Markup(json.dumps(escape(" ".join(title.split()))))
 
 
 def _write(
@@ -203,7 +215,7 @@ def translation_notice(plan: SitePlan, doc: Document) -> dict[str, str] | None:
 
 def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
     """The body with links to unpublished documents redirected, links to translations pointed at their
-    pages in this tree, linked files copied, and markers around it for the sanitiser MkDocs runs
+    pages in this tree and linked files copied. MkDocs sanitises it with the rest of the page
     (:mod:`polisi.handbook.sanitise`)."""
     lines = doc.body.splitlines(keepends=True)
     for link in sorted(links(doc.body), key=lambda k: (k.line, -k.column)):
@@ -227,8 +239,7 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
-    begin, end = region_markers(plan.nonce)
-    return f"{begin}\n\n{''.join(lines)}\n\n{end}"
+    return "".join(lines)
 
 
 def _copy_linked_file(plan: SitePlan, resolved: str, docs: Path) -> None:

@@ -14,6 +14,7 @@ so a hostile Word file cannot exhaust the machine. It dies with polisi (:mod:`po
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Sequence
 from functools import cache
@@ -26,6 +27,19 @@ TIMEOUT_SECONDS = 300
 """A Word document that takes pandoc longer than this is treated as broken."""
 MEMORY_LIMIT = "1500m"
 """pandoc's heap limit; a policy of hundreds of pages converts in a small fraction of it."""
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def literal_metadata(text: str) -> str:
+    """``text`` as a pandoc metadata value that stays exactly this text, on one line.
+
+    pandoc reads every string of a ``--metadata-file`` as Markdown, so a title such as
+    ``[x](https://...)`` would become a link in Word's title and ``*`` would vanish from the
+    document properties. pandoc's Markdown lets a backslash escape any ASCII punctuation mark.
+    """
+    return _PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
 class PandocError(BuildError):
