@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ from polisi.render.site_stage import OVERRIDES, stage_site
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
+MKDOCS_SECONDS = 1800
+"""How long one MkDocs build may run: ``check`` refuses markup that would keep it busy, and this
+bounds whatever else could (a handbook of thousands of documents builds in a small part of it)."""
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,11 @@ def run_mkdocs(args: list[str]) -> None:
 
     Warnings are read from its output rather than left to ``--strict``, because a dirty build
     always warns that it is one (the only warning that is not a problem here)."""
-    result = run(
-        mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
-    )
+    try:
+        result = run(mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False,
+                     timeout=MKDOCS_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"site not built: MkDocs took longer than {MKDOCS_SECONDS} s and was stopped") from None
     output = "\n".join(
         line for line in (result.stderr + result.stdout).splitlines() if _DIRTY_NOTICE not in line
     )
