@@ -24,6 +24,7 @@ from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
 from polisi.handbook.catalogue import load_catalogue
 from polisi.handbook.markdown import EXTENSIONS
 from polisi.handbook.model import load_handbook
+from polisi.render.site_plan import clause_label
 
 REPO = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https?://[^\s\"'<>)\\`]+")
@@ -106,6 +107,11 @@ def test_document_page_opens_with_what_staff_need(built_site: BuiltSite) -> None
     ):
         clause = catalogue.get(clause_id)
         assert clause is not None
+        if clause.url is None:  # seen only in a third-party copy: named, never linked to the copy
+            entry = html.escape(f"{clause_label(clause)}: {clause.title}", quote=False)
+            assert entry in basis
+            assert basis.index(f"<dt>{label}</dt>") < basis.index(entry)
+            continue
         assert f'href="{clause.url}"' in basis
         assert basis.index(f"<dt>{label}</dt>") < basis.index(f'href="{clause.url}"')
         if clause.locator:
