@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from polisi.errors import PolisiError
 from polisi.handbook.catalogue import ServiceType
@@ -32,11 +32,34 @@ FINGERPRINT_PATTERN = r"^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$"
 """A SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs (as openssl prints it)."""
 
 
+class TokenSettings(_Section):
+    """A signing key kept on a PKCS#11 token (a smart card, an HSM): it signs there and never leaves it."""
+
+    library: str
+    """The token's PKCS#11 module, from its vendor (``/usr/lib/softhsm/libsofthsm2.so`` for SoftHSM)."""
+    token: str
+    """The token's label."""
+    key_label: str | None = None
+    """Label of the private key, and of its certificate, on the token."""
+    key_id: Annotated[str, StringConstraints(pattern=r"^([0-9A-Fa-f]{2})+$")] | None = None
+    """PKCS#11 id (hex) of the private key and its certificate, instead of or besides ``key_label``."""
+    pin_env: str = "POLISI_SIGNING_PIN"
+    """Environment variable holding the token's user PIN (never written in ``polisi.yml``)."""
+
+    @model_validator(mode="after")
+    def _names_a_key(self) -> TokenSettings:
+        if self.key_label is None and self.key_id is None:
+            raise ValueError("signing.pkcs11 needs key_label or key_id: which key on the token signs")
+        return self
+
+
 class SigningSettings(_Section):
     pkcs12: str | None = None
     """Path (absolute, ``~/...`` or relative to the handbook; never inside the build folder) of the
     organisation's PKCS#12 signing file. Without it, a demonstration certificate authority is
     created in a per-user folder."""
+    pkcs11: TokenSettings | None = None
+    """A key on a PKCS#11 token instead of a PKCS#12 file (see README, "Keeping the signing key")."""
     passphrase_env: str = "POLISI_SIGNING_PASSPHRASE"
     """Environment variable holding the PKCS#12 passphrase."""
     passphrase_file: str | None = None
@@ -48,6 +71,17 @@ class SigningSettings(_Section):
     fingerprints: list[Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]] = []
     """SHA-256 fingerprints of the certificates ``polisi verify`` trusts (the organisation's signing
     certificate or its CA), so the trust anchor is committed in ``polisi.yml`` itself."""
+
+    @model_validator(mode="after")
+    def _one_key(self) -> SigningSettings:
+        if self.pkcs12 is not None and self.pkcs11 is not None:
+            raise ValueError("name one signing key: signing.pkcs12 or signing.pkcs11, not both")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        """Whether the organisation names its own key (else polisi signs with a demonstration one)."""
+        return self.pkcs12 is not None or self.pkcs11 is not None
 
 
 class NewDocumentSettings(_Section):

@@ -196,16 +196,16 @@ def _style_properties(value: str) -> list[str]:
 
 def removals(html: str) -> list[Removal]:
     """What :func:`sanitise_html` would remove from ``html``, in document order."""
-    found: list[Removal] = []
-    for element in elements(html):
-        tag = element.tag
-        if tag not in TAGS:
-            what = "and its content " if tag in REMOVED_WITH_CONTENT else ""
-            found.append(Removal(tag, None, f"<{tag}> is not allowed; it {what}would be removed", line=element.line))
-            continue
-        for name, value in element.attributes.items():
-            found.extend(attribute_removals(tag, name, value, element.line))
-    return found
+    return [removal for element in elements(html) for removal in element_removals(element)]
+
+
+def element_removals(element: Element) -> list[Removal]:
+    """What :func:`sanitise_html` would remove of one element: the whole tag, or some of its attributes."""
+    tag = element.tag
+    if tag not in TAGS:
+        what = "and its content " if tag in REMOVED_WITH_CONTENT else ""
+        return [Removal(tag, None, f"<{tag}> is not allowed; it {what}would be removed", line=element.line)]
+    return [r for name, value in element.attributes.items() for r in attribute_removals(tag, name, value, element.line)]
 
 
 class _SanitisePostprocessor(Postprocessor):
