@@ -7,6 +7,7 @@ its own catalogue additions live, and how its documents are signed.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,6 +18,8 @@ from polisi.handbook.catalogue import ServiceType
 from polisi.handbook.yamlpos import parse_yaml
 
 CONFIG_FILE = "polisi.yml"
+OWN_FOLDERS = frozenset({".git", "statement_of_purpose", "policies", "procedures", "references", "approvals", "word"})
+"""Folders of the handbook that hold its own files: never the build folder, nor under it."""
 
 
 class _Section(BaseModel):
@@ -167,7 +170,7 @@ class Config(_Section):
     references: str = "references"
     """Folder (relative to the handbook) of catalogue files that add to or override the shipped one."""
     build_dir: str = "build"
-    """Where outputs are written (relative to the handbook)."""
+    """Where outputs are written: a folder inside the handbook, of its own (relative to the handbook)."""
     approvers: list[str] = []
     """The roles or bodies that may approve a document (``polisi approve --by``), e.g. ``Board``.
     Empty: any one-line role is accepted."""
@@ -178,6 +181,20 @@ class Config(_Section):
     signing: SigningSettings = SigningSettings()
     portal: PortalSettings | None = None
     """Set to use the staff portal; the inspector bundle then shows acknowledgement coverage."""
+
+    @field_validator("build_dir")
+    @classmethod
+    def _own_folder(cls, value: str) -> str:
+        """A build replaces whole folders in the build folder (``pdf``, ``site``, ...) and deletes what
+        killed builds left there, so it must be a folder polisi owns: one changed ``polisi.yml``
+        (``build_dir: ..``) must not make a build delete folders beside the handbook or in it."""
+        path = posixpath.normpath(value.strip() or ".")
+        if path.startswith(("/", "~")) or path == "." or path == ".." or path.startswith("../"):
+            raise ValueError(f"build_dir must be a folder inside the handbook (such as build), not {value!r}")
+        if path.split("/")[0] in OWN_FOLDERS:
+            raise ValueError(f"build_dir must be a folder of its own, not inside {path.split('/')[0]}/, which "
+                             "holds the handbook's own files")
+        return path
 
     @field_validator("approvers")
     @classmethod
