@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from polisi.findings import Finding, Severity
 from polisi.handbook.model import Handbook
@@ -43,6 +44,7 @@ MAX_ABBREVIATIONS = 200
 """Abbreviation definitions (``*[ABC]: ...``) in one document: each is tried at every word."""
 
 _TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
+_BRACKETS = re.compile(r"[\[(]")
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\[\s]+)\](?!:)")
 _QUOTE_MARKS = re.compile(r"(?:[ \t]{0,3}> ?)+")
 _ABBREVIATION = re.compile(r"^\*\[[^\]]*\]:", re.MULTILINE)
@@ -59,15 +61,20 @@ class Cost:
     """Which construct that is: ``"["``, ``"("`` or ``"<"``."""
 
 
+@lru_cache(maxsize=64)
 def markup_cost(body: str) -> Cost:
-    """The characters Python-Markdown's bracket, link-target and tag scans would read in ``body``."""
+    """The characters Python-Markdown's bracket, link-target and tag scans would read in ``body``.
+
+    Kept for the last bodies asked about: the rule, the containment rules (before rendering a body)
+    and the translation rules each ask."""
     total = 0.0
     worst = (0.0, 0, "[")
     for start, end in _paragraphs(body):
-        for offset, cost, what in _bracket_costs(body, start, end):
-            total += cost
-            if cost > worst[0]:
-                worst = (cost, offset, what)
+        if _BRACKETS.search(body, start, end) is None:
+            continue
+        found = _bracket_cost(body, start, end)
+        total += found[0]
+        worst = max(worst, found[1:], key=lambda w: w[0])
     for offset, cost in _tag_costs(body):
         total += cost * TAG_WEIGHT
         if cost * TAG_WEIGHT > worst[0]:
@@ -90,37 +97,42 @@ def _paragraphs(body: str) -> Iterator[tuple[int, int]]:
         yield start, offset
 
 
-def _bracket_costs(body: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
-    """(offset, characters scanned, construct) of each ``[`` and each ``](`` in ``body[start:end]``.
+def _bracket_cost(body: str, start: int, end: int) -> tuple[int, float, int, str]:
+    """(characters scanned, dearest scan, its offset, ``"["`` or ``"("``) for the ``[`` and ``](`` of
+    ``body[start:end]``.
 
     A ``[`` is scanned to its matching ``]``, or to the end when none matches; a ``(`` right after
-    a ``]`` (a link's target) to its matching ``)``. A backslash escapes the next character.
+    a ``]`` (a link's target) to its matching ``)``. A backslash escapes the next character. One
+    plain loop over the characters: this runs on every paragraph of every document.
     """
     brackets: list[int] = []
-    parens: list[tuple[int, bool]] = []
-    index = start
-    while index < end:
-        char = body[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            brackets.append(index)
-        elif char == "]" and brackets:
-            opened = brackets.pop()
-            yield opened, index - opened, "["
-        elif char == "(":
-            parens.append((index, index > start and body[index - 1] == "]"))
-        elif char == ")" and parens:
-            opened, target = parens.pop()
-            if target:
-                yield opened, index - opened, "("
-        index += 1
-    for opened in brackets:
-        yield opened, end - opened, "["
-    for opened, target in parens:
-        if target:
-            yield opened, end - opened, "("
+    parens: list[int] = []  # offset of each open "(", or -1 when it is not a link's target
+    total, worst, worst_at, worst_kind = 0, 0, start, "["
+    escaped, previous = -1, ""
+    for index, char in enumerate(body[start:end], start):
+        if char in "[]()\\" and index > escaped:
+            cost, opened = 0, index
+            if char == "\\":
+                escaped = index + 1
+            elif char == "[":
+                brackets.append(index)
+            elif char == "]" and brackets:
+                opened = brackets.pop()
+                cost = index - opened
+            elif char == "(":
+                parens.append(index if previous == "]" else -1)
+            elif char == ")" and parens:
+                opened = parens.pop()
+                cost = index - opened if opened >= 0 else 0
+            total += cost
+            if cost > worst:
+                worst, worst_at, worst_kind = cost, opened, "[" if char == "]" else "("
+        previous = char
+    for opened in [*brackets, *(p for p in parens if p >= 0)]:
+        total += end - opened
+        if end - opened > worst:
+            worst, worst_at, worst_kind = end - opened, opened, "[" if body[opened] == "[" else "("
+    return total, worst, worst_at, worst_kind
 
 
 def _tag_costs(body: str) -> Iterator[tuple[int, int]]:

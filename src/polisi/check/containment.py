@@ -58,6 +58,7 @@ _WEB = re.compile(r"^(https?|ftps?):|^//", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
+_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def containment(handbook: Handbook, _: object) -> Iterator[Finding]:
@@ -82,9 +83,6 @@ def _document_findings(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Fi
     if not found and not _may_hide_markup(doc.body):
         return
     yield from _rendered_findings(handbook, doc, memo) if renders_in_bounded_time(doc.body) else found
-
-
-_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def _may_hide_markup(body: str) -> bool:
@@ -121,8 +119,9 @@ def _rendered_findings(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Fi
 
 
 def _source_findings(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Finding]:
-    """The same, read from the source alone, for a body too complex to render (``MARKUP_TOO_COMPLEX``
-    refuses it anyway): fenced code and code spans are skipped, everything else is judged."""
+    """What the source alone shows, fast: fenced code and code spans are skipped, everything else is
+    judged. Reported as it is only for a body too complex to render (``MARKUP_TOO_COMPLEX`` refuses
+    it anyway); otherwise it decides whether the rendering has to be read."""
     offset = doc.source.body_line - 1
     for link in links(doc.body):
         url, line, col = link.target, offset + link.line, link.column
