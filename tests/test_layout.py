@@ -35,7 +35,7 @@ LAYERS: list[set[str]] = [
     {"history"},
     {"handbook"},
     {"output", "publish"},
-    {"errors", "findings", "__init__"},
+    {"errors", "findings", "processes", "__init__"},
 ]
 RANK = {name: rank for rank, layer in enumerate(LAYERS) for name in layer}
 MAX_LINES = 450

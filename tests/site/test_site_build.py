@@ -91,13 +91,13 @@ def test_document_page_opens_with_what_staff_need(built_site: BuiltSite) -> None
     page = _text(built_site.staff / "policies/POL-SAF-01.html")
     panel = page[page.index('class="polisi-panel"') : page.index("</section>")]
     assert _words(panel[: panel.index("<details")]) == (
-        'class="polisi-panel" aria-label="About this document" data-search-exclude> '
+        'class="polisi-panel" aria-label="About this document" data-search-exclude=""> '
         "POL-SAF-01 Approved In date Owner Registered Manager Version 2.0 "
         "Next review 1 March 2027 Signed copy POL-SAF-01.pdf (signed PDF) "
         "Procedures PRO-SAF-01 Responding to a safeguarding concern"
     )
     assert 'data-review-due="2027-03-01" data-warning-days="60"' in panel
-    assert '<a href="../pdf/POL-SAF-01.pdf" download>' in panel
+    assert '<a href="../pdf/POL-SAF-01.pdf" download="">' in panel
     assert (built_site.staff / "pdf/POL-SAF-01.pdf").read_bytes().startswith(b"%PDF")
     assert page.index("</section>") < page.index('id="purpose"')
     basis = panel[panel.index('<details class="polisi-basis">') :]

@@ -8,23 +8,38 @@ handbook's root, a symbolic link that leads out, a part of the handbook that is
 never published, a picture or frame that an output would load from the web, and
 any raw HTML (or ``{: ...}`` attribute list) the sanitiser would remove.
 
-The source is read, never rendered: Python-Markdown takes minutes on some hostile
-lines, and the check must stay fast for any input. Markdown links come from
+What is judged is the renderer's own unsanitised output, so HTML the outputs show as text (in
+an indented or fenced code block, a code span) is not reported, and Markdown that makes an
+element (a link, a picture, a ``{: ...}`` attribute) is; positions are found back in the source
+by text. Translations are judged like their sources. A body too complex to render quickly
+(``MARKUP_TOO_COMPLEX``) is read from its source instead: Markdown links from
 :func:`polisi.handbook.links.links`, raw HTML from libxml2's linear-time parser.
 """
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
 from collections.abc import Iterator
 
 from markdown.extensions.attr_list import get_attrs
 
+from polisi.check.complexity import renders_in_bounded_time
 from polisi.findings import Finding, Severity
 from polisi.handbook.contain import refusal
 from polisi.handbook.links import is_external, links, mask_code_spans, resolve
+from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
-from polisi.handbook.sanitise import Removal, allowed_value, attribute_removals, elements, removals
+from polisi.handbook.sanitise import (
+    Removal,
+    allowed_value,
+    attribute_removals,
+    element_removals,
+    elements,
+    removals,
+)
+from polisi.handbook.translation import Translation
 
 ERROR = Severity.ERROR
 URL_ATTRIBUTES = frozenset({"href", "src", "data", "poster", "action", "formaction", "background", "cite",
@@ -32,6 +47,8 @@ URL_ATTRIBUTES = frozenset({"href", "src", "data", "poster", "action", "formacti
 """Attributes whose value is a URL that some output follows or loads."""
 MAX_PER_DOCUMENT = 50
 """Findings of these rules per document before the rest are summed up in one line."""
+Body = Document | Translation
+"""A body ``check`` reads: a document's, or a translation's (each is published)."""
 Memo = dict[str, tuple[str, str] | None]
 """:func:`refusal` of each path, worked out once per check: a document may name one picture thousands of times."""
 
@@ -41,12 +58,13 @@ _WEB = re.compile(r"^(https?|ftps?):|^//", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
+_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def containment(handbook: Handbook, _: object) -> Iterator[Finding]:
     """One finding per reference that leaves the handbook and per piece of HTML the sanitiser would remove."""
     memo: Memo = {}
-    for doc in handbook:
+    for doc in [body for source in handbook for body in (source, *source.translations)]:
         problem = refusal(handbook.root, handbook.config, doc.path)
         if problem is not None:
             yield Finding(doc.path, 1, 1, ERROR, problem[0], f"this document {problem[1]}")
@@ -58,7 +76,52 @@ def containment(handbook: Handbook, _: object) -> Iterator[Finding]:
                           f"and {len(found) - MAX_PER_DOCUMENT} more references or tags like those above")
 
 
-def _document_findings(handbook: Handbook, doc: Document, memo: Memo) -> Iterator[Finding]:
+def _document_findings(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Finding]:
+    """Read from the source first (fast); rendered only when there is something to judge: the source
+    shows a problem that may sit in code, or code or an entity may hide markup the renderer makes live."""
+    found = list(_source_findings(handbook, doc, memo))
+    if not found and not _may_hide_markup(doc.body):
+        return
+    yield from _rendered_findings(handbook, doc, memo) if renders_in_bounded_time(doc.body) else found
+
+
+def _may_hide_markup(body: str) -> bool:
+    """Whether code the source reading skips holds markup (``<``, ``{``, a link) that the renderer could
+    show live, or an entity could spell a scheme (``java&#115;cript:``) the source reading cannot see."""
+    masked = mask_code(body)
+    if masked != body and any(body.count(mark) != masked.count(mark) for mark in ("<", "{", "](", "]:")):
+        return True
+    return _ENTITY.search(body) is not None
+
+
+def _rendered_findings(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Finding]:
+    """What the renderer itself keeps live, read from its unsanitised output, placed back in the source.
+
+    The rendering sees the block structure the outputs see: HTML in an indented or fenced code block or
+    a code span is text there, and a Markdown link, picture or ``{: ...}`` attribute is an element, so
+    nothing shown as text is reported and nothing live is missed.
+    """
+    offset = doc.source.body_line - 1
+    place = _Finder(doc.body)
+    for element in elements(render_markdown(doc.body, sanitise=False)):
+        problems: list[tuple[str, str, str]] = []  # (text to find it by, code, message)
+        for url, loads in _urls(element.tag, element.attributes):
+            problem = _reference_problem(handbook, doc, url, loads, memo)
+            if problem is not None:
+                problems.append((url, problem[0], f"{_shown(url)} {problem[1]}"))
+        for removal in element_removals(element):
+            if removal.value is None or removal.value.strip() not in {p[0] for p in problems}:
+                problems.append((removal.needle, "UNSAFE_HTML", f"{removal.reason}; {_KEEP}"))
+        if problems:
+            places = place.element(f"<{element.tag}", [needle for needle, _, _ in problems])
+            for (line, col), (_, code, message) in zip(places, problems, strict=True):
+                yield Finding(doc.path, offset + line, col, ERROR, code, message)
+
+
+def _source_findings(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Finding]:
+    """What the source alone shows, fast: fenced code and code spans are skipped, everything else is
+    judged. Reported as it is only for a body too complex to render (``MARKUP_TOO_COMPLEX`` refuses
+    it anyway); otherwise it decides whether the rendering has to be read."""
     offset = doc.source.body_line - 1
     for link in links(doc.body):
         url, line, col = link.target, offset + link.line, link.column
@@ -134,7 +197,7 @@ def mask_code(body: str) -> str:
     return "\n".join(out)
 
 
-def _reference_problem(handbook: Handbook, doc: Document, url: str, loads: bool,
+def _reference_problem(handbook: Handbook, doc: Body, url: str, loads: bool,
                        memo: Memo) -> tuple[str, str] | None:
     if url.lower().startswith("file:"):
         return "FILE_URL", "is a file: URL; an output reads only files inside the handbook, linked relatively"
@@ -173,3 +236,90 @@ class _Locator:
             at = text.find(key[1])
         self.cursor[key] = at + 1
         return self.offset + line, (at + 1 if at >= 0 else 1)
+
+
+class _Finder:
+    """Where each element of the rendering is in the source, taking elements in document order.
+
+    An element is placed at the first of its texts (``<tag``, a refused value, an attribute name) found
+    after the element placed before it, outside code where it is found there (code holds only text,
+    never an element); each of its texts is then placed from there. Entities are read (``&#115;``)."""
+
+    def __init__(self, body: str) -> None:
+        masked = [m or " " * len(line) for m, line in zip(mask_code(body).split("\n"), body.split("\n"), strict=True)]
+        self.texts = (mask_indented_code("\n".join(masked)).lower(), body.lower())  # offsets as in the body
+        self.unescaped, self.origin = _unescaped(body.lower())
+        self.starts = [0] + [i + 1 for i, char in enumerate(body) if char == "\n"]
+        self.cursor = 0
+
+    def element(self, opening: str, needles: list[str]) -> list[tuple[int, int]]:
+        """(line, column) in the body of each of ``needles``; (1, 1) for what cannot be found at all."""
+        found = [self._search(n, self.cursor) for n in (opening, *needles)]
+        anchor = min((at for at in found if at is not None), default=None)
+        if anchor is None:
+            anchor = min((at for n in (opening, *needles) if (at := self._search(n, 0)) is not None), default=0)
+        offsets = [self._first(n, anchor) for n in needles]
+        self.cursor = max([anchor, *offsets]) + 1
+        return [self._position(at) for at in offsets]
+
+    def _first(self, needle: str, start: int) -> int:
+        """Where ``needle`` is from ``start`` on, else anywhere, else ``start``."""
+        for begin in (start, 0):
+            at = self._search(needle, begin)
+            if at is not None:
+                return at
+        return start
+
+    def _search(self, needle: str, start: int) -> int | None:
+        needle = needle.lower()
+        for text in self.texts:
+            at = text.find(needle, start)
+            if at >= 0:
+                return at
+        begin = bisect.bisect_left(self.origin, start)
+        at = self.unescaped.find(needle, begin)
+        return self.origin[at] if at >= 0 else None
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def _unescaped(text: str) -> tuple[str, list[int]]:
+    """``text`` with its character references read, and the offset in ``text`` of each character."""
+    out: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for match in _ENTITY.finditer(text):
+        out.append(text[last:match.start()])
+        origin.extend(range(last, match.start()))
+        char = html.unescape(match.group(0))
+        out.append(char)
+        origin.extend([match.start()] * len(char))
+        last = match.end()
+    out.append(text[last:])
+    origin.extend(range(last, len(text)))
+    return "".join(out), origin
+
+
+_LIST_OR_BLOCK = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|[a-zA-Z][.)]\s|!!!|\?\?\?|\[\^[^\]]+\]:|:\s)")
+
+
+def mask_indented_code(text: str) -> str:
+    """``text`` with indented code blocks blanked (a run of lines indented 4 columns after a blank line
+    that does not continue a list item, admonition, footnote or definition), keeping every column."""
+    out = text.split("\n")
+    inside, context = False, ""
+    for number, line in enumerate(out):
+        indented = line.startswith("\t") or line.startswith("    ")
+        if not line.strip():
+            continue
+        previous_blank = number > 0 and not out[number - 1].strip()
+        if indented and (inside or (previous_blank and not _LIST_OR_BLOCK.match(context)
+                                    and not context.startswith(("\t", "    ")))):
+            inside = True
+            out[number] = " " * len(line)
+            continue
+        inside = False
+        context = line
+    return "\n".join(out)

@@ -15,6 +15,7 @@ from markdown.extensions.toc import slugify
 from polisi.check.applicability import applicability
 from polisi.check.approval_record import approval_record
 from polisi.check.areas import undeclared_areas
+from polisi.check.complexity import complexity
 from polisi.check.containment import containment
 from polisi.check.fidelity import fidelity
 from polisi.check.guide import guide_links
@@ -269,4 +270,5 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, containment, undeclared_areas, fidelity, guide_links)
+                           not_applicable, containment, undeclared_areas, fidelity, guide_links,
+                           complexity)

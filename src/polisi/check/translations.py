@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from polisi.check.complexity import renders_in_bounded_time
 from polisi.check.outline import differences, outline
 from polisi.findings import Finding, Severity
 from polisi.handbook.links import anchors, links, resolve
@@ -99,6 +100,8 @@ def _front_matter(doc: Document, found: Translation) -> Iterator[Finding]:
 
 
 def _structure(handbook: Handbook, doc: Document, found: Translation) -> Iterator[Finding]:
+    if not (renders_in_bounded_time(doc.body) and renders_in_bounded_time(found.body)):
+        return  # MARKUP_TOO_COMPLEX says why; rendering it could take minutes
     sources = {path: source.path for path, (source, _) in handbook.translated_paths.items()}
     source_lang = handbook.config.source_lang
     mine = outline(found.path, found.body, found.language, sources)

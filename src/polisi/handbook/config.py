@@ -7,16 +7,19 @@ its own catalogue additions live, and how its documents are signed.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from polisi.errors import PolisiError
 from polisi.handbook.catalogue import ServiceType
 from polisi.handbook.yamlpos import parse_yaml
 
 CONFIG_FILE = "polisi.yml"
+OWN_FOLDERS = frozenset({".git", "statement_of_purpose", "policies", "procedures", "references", "approvals", "word"})
+"""Folders of the handbook that hold its own files: never the build folder, nor under it."""
 
 
 class _Section(BaseModel):
@@ -32,11 +35,34 @@ FINGERPRINT_PATTERN = r"^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$"
 """A SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs (as openssl prints it)."""
 
 
+class TokenSettings(_Section):
+    """A signing key kept on a PKCS#11 token (a smart card, an HSM): it signs there and never leaves it."""
+
+    library: str
+    """The token's PKCS#11 module, from its vendor (``/usr/lib/softhsm/libsofthsm2.so`` for SoftHSM)."""
+    token: str
+    """The token's label."""
+    key_label: str | None = None
+    """Label of the private key, and of its certificate, on the token."""
+    key_id: Annotated[str, StringConstraints(pattern=r"^([0-9A-Fa-f]{2})+$")] | None = None
+    """PKCS#11 id (hex) of the private key and its certificate, instead of or besides ``key_label``."""
+    pin_env: str = "POLISI_SIGNING_PIN"
+    """Environment variable holding the token's user PIN (never written in ``polisi.yml``)."""
+
+    @model_validator(mode="after")
+    def _names_a_key(self) -> TokenSettings:
+        if self.key_label is None and self.key_id is None:
+            raise ValueError("signing.pkcs11 needs key_label or key_id: which key on the token signs")
+        return self
+
+
 class SigningSettings(_Section):
     pkcs12: str | None = None
     """Path (absolute, ``~/...`` or relative to the handbook; never inside the build folder) of the
     organisation's PKCS#12 signing file. Without it, a demonstration certificate authority is
     created in a per-user folder."""
+    pkcs11: TokenSettings | None = None
+    """A key on a PKCS#11 token instead of a PKCS#12 file (see README, "Keeping the signing key")."""
     passphrase_env: str = "POLISI_SIGNING_PASSPHRASE"
     """Environment variable holding the PKCS#12 passphrase."""
     passphrase_file: str | None = None
@@ -48,6 +74,17 @@ class SigningSettings(_Section):
     fingerprints: list[Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]] = []
     """SHA-256 fingerprints of the certificates ``polisi verify`` trusts (the organisation's signing
     certificate or its CA), so the trust anchor is committed in ``polisi.yml`` itself."""
+
+    @model_validator(mode="after")
+    def _one_key(self) -> SigningSettings:
+        if self.pkcs12 is not None and self.pkcs11 is not None:
+            raise ValueError("name one signing key: signing.pkcs12 or signing.pkcs11, not both")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        """Whether the organisation names its own key (else polisi signs with a demonstration one)."""
+        return self.pkcs12 is not None or self.pkcs11 is not None
 
 
 class NewDocumentSettings(_Section):
@@ -137,7 +174,7 @@ class Config(_Section):
     references: str = "references"
     """Folder (relative to the handbook) of catalogue files that add to or override the shipped one."""
     build_dir: str = "build"
-    """Where outputs are written (relative to the handbook)."""
+    """Where outputs are written: a folder inside the handbook, of its own (relative to the handbook)."""
     approvers: list[str] = []
     """The roles or bodies that may approve a document (``polisi approve --by``), e.g. ``Board``.
     Empty: any one-line role is accepted."""
@@ -148,6 +185,20 @@ class Config(_Section):
     signing: SigningSettings = SigningSettings()
     portal: PortalSettings | None = None
     """Set to use the staff portal; the inspector bundle then shows acknowledgement coverage."""
+
+    @field_validator("build_dir")
+    @classmethod
+    def _own_folder(cls, value: str) -> str:
+        """A build replaces whole folders in the build folder (``pdf``, ``site``, ...) and deletes what
+        killed builds left there, so it must be a folder polisi owns: one changed ``polisi.yml``
+        (``build_dir: ..``) must not make a build delete folders beside the handbook or in it."""
+        path = posixpath.normpath(value.strip() or ".")
+        if path.startswith(("/", "~")) or path == "." or path == ".." or path.startswith("../"):
+            raise ValueError(f"build_dir must be a folder inside the handbook (such as build), not {value!r}")
+        if path.split("/")[0] in OWN_FOLDERS:
+            raise ValueError(f"build_dir must be a folder of its own, not inside {path.split('/')[0]}/, which "
+                             "holds the handbook's own files")
+        return path
 
     @field_validator("approvers")
     @classmethod

@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify
@@ -183,8 +184,12 @@ def _inline_links(line: str) -> Iterator[_Span]:
                     skip_to = found[2]
 
 
-def links(body: str) -> list[Link]:
-    """Every inline link, image and reference definition outside code."""
+@lru_cache(maxsize=64)
+def links(body: str) -> tuple[Link, ...]:
+    """Every inline link, image and reference definition outside code.
+
+    Kept for the last bodies asked about: the link, containment and picture rules each read
+    every body's links, and a hostile body can hold hundreds of thousands."""
     found: list[Link] = []
     for number, line in lines_outside_code(body):
         masked = mask_code_spans(line)
@@ -194,7 +199,7 @@ def links(body: str) -> list[Link]:
         ref = _REF_DEF.match(masked)
         if ref:
             found.append(Link(ref.group(1), number, ref.start(1) + 1))
-    return found
+    return tuple(found)
 
 
 def _plain(text: str) -> str:

@@ -7,10 +7,13 @@ renders the same on the intranet, on paper and in Word.
 
 from __future__ import annotations
 
+import html
+import signal
 import string
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -18,6 +21,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from polisi.errors import BuildError
 from polisi.handbook.sanitise import sanitise_html
 
 EXTENSIONS: tuple[str, ...] = (
@@ -39,6 +43,10 @@ numbered list's first number, so "step 5" in a procedure is step 5 for staff too
 
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
 """Print settings; the site adds heading permalinks through ``mkdocs.yml``."""
+
+CPU_SECONDS = 120
+"""Processor time one document's rendering may take before it is stopped. ``polisi check`` refuses
+markup that would take long (``MARKUP_TOO_COMPLEX``); this is the backstop behind it."""
 
 LinkRewriter = Callable[[str], str]
 """Maps a link target as written (``../procedures/PRO-SAF-01.md#x``) to the one to emit."""
@@ -97,8 +105,49 @@ def render_markdown(
     else:
         extensions: list[str | Extension] = [*EXTENSIONS, _RewriteExtension(rewrite_links, rewrite_images)]
         md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
-    html = md.convert(text)
+    with cpu_limit(CPU_SECONDS):
+        html = md.convert(text)
     return sanitise_html(html) if sanitise else html
+
+
+class RenderTooLong(BuildError):
+    """Rendering one document used more than :data:`CPU_SECONDS` of processor time."""
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with :class:`RenderTooLong` once this process has used ``seconds`` more CPU time.
+
+    Python-Markdown is pure Python, so the timer's signal interrupts it wherever it is. Signals
+    reach only the main thread; elsewhere (no caller of polisi's does so) the block runs unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise RenderTooLong(f"rendering a document took more than {seconds:g} s of processor time and was stopped")
+
+    previous = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def literal_markdown(text: str) -> str:
+    """``text`` (a title, an owner, a summary) as Markdown that renders as exactly this text, on one line.
+
+    Front matter is shown in Markdown pages polisi writes (the site's headings), outside the body
+    an author wrote as Markdown: there ``[x](...)`` must not become a link, ``{: onclick=...}`` an
+    attribute, ``<b>`` a tag, nor a line break a new block. So whitespace runs become one space,
+    every mark Python-Markdown can escape gets its backslash, and HTML's own marks become entities.
+    """
+    marks = set(_plain_markdown().ESCAPED_CHARS) - {">"}  # ">" becomes "&gt;" below
+    escaped = "".join("\\" + mark if mark in marks else mark for mark in " ".join(text.split()))
+    return html.escape(escaped, quote=True)
 
 
 @cache

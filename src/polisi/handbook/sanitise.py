@@ -10,13 +10,16 @@ sanitiser) keeps only what :data:`TAGS` and :data:`ATTRIBUTES` allow;
 removed, so nothing disappears silently.
 
 :class:`SanitiseExtension` applies the same cleaning inside MkDocs (polisi adds it to
-the site's Markdown extensions), so the site, the PDFs and Word copies share one list.
+the site's Markdown extensions) to the whole of every page's content, polisi's own
+panels included, so the site, the PDFs and Word copies share one list and no secret
+marker is needed to tell a document's text from polisi's: nothing an author writes
+(a forged marker, a footnote MkDocs places after the body, a title in a heading) can
+reach the page uncleaned.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,9 +62,6 @@ LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel"})
 STYLE_PROPERTIES: frozenset[str] = frozenset({"text-align", "vertical-align", "width", "min-width", "max-width",
                                               "white-space", "font-weight", "font-style", "text-decoration"})
 """CSS properties kept in a ``style`` attribute (the tables extension aligns columns with ``text-align``)."""
-
-SITE_NONCE = secrets.token_hex(16)
-"""This process's marker nonce for the site's untrusted regions (stable while ``polisi serve`` runs)."""
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _POLISI_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$")
@@ -196,62 +196,28 @@ def _style_properties(value: str) -> list[str]:
 
 def removals(html: str) -> list[Removal]:
     """What :func:`sanitise_html` would remove from ``html``, in document order."""
-    found: list[Removal] = []
-    for element in elements(html):
-        tag = element.tag
-        if tag not in TAGS:
-            what = "and its content " if tag in REMOVED_WITH_CONTENT else ""
-            found.append(Removal(tag, None, f"<{tag}> is not allowed; it {what}would be removed", line=element.line))
-            continue
-        for name, value in element.attributes.items():
-            found.extend(attribute_removals(tag, name, value, element.line))
-    return found
+    return [removal for element in elements(html) for removal in element_removals(element)]
 
 
-def region_markers(nonce: str) -> tuple[str, str]:
-    """The HTML comments that open and close a document body within a page of trusted template HTML.
-
-    ``nonce`` is random per build, so a body cannot close its own region early.
-    """
-    return f"<!-- polisi-untrusted {nonce} -->", f"<!-- /polisi-untrusted {nonce} -->"
-
-
-def sanitise_regions(html: str, nonce: str) -> str:
-    """Sanitise each marked region of ``html`` and drop the markers; a region never closed runs to the end."""
-    start, end = region_markers(nonce)
-    out: list[str] = []
-    rest = html
-    while (begin := rest.find(start)) >= 0:
-        out.append(rest[:begin])
-        rest = rest[begin + len(start):]
-        stop = rest.find(end)
-        body, rest = (rest, "") if stop < 0 else (rest[:stop], rest[stop + len(end):])
-        out.append(sanitise_html(body))
-    return "".join(out) + rest
+def element_removals(element: Element) -> list[Removal]:
+    """What :func:`sanitise_html` would remove of one element: the whole tag, or some of its attributes."""
+    tag = element.tag
+    if tag not in TAGS:
+        what = "and its content " if tag in REMOVED_WITH_CONTENT else ""
+        return [Removal(tag, None, f"<{tag}> is not allowed; it {what}would be removed", line=element.line)]
+    return [r for name, value in element.attributes.items() for r in attribute_removals(tag, name, value, element.line)]
 
 
 class _SanitisePostprocessor(Postprocessor):
-    def __init__(self, md: Markdown, nonce: str) -> None:
-        super().__init__(md)
-        self.nonce = nonce
-
     def run(self, text: str) -> str:
-        return sanitise_regions(text, self.nonce) if self.nonce else sanitise_html(text)
+        return sanitise_html(text)
 
 
 class SanitiseExtension(Extension):
-    """Python-Markdown extension: sanitise the final HTML (after raw HTML is put back).
-
-    With ``nonce`` set, only the regions between :func:`region_markers` are sanitised: the site's
-    pages wrap each document body in them and leave polisi's own panel and history as written.
-    """
-
-    def __init__(self, **kwargs: object) -> None:
-        self.config = {"nonce": ["", "sanitise only the regions marked with this nonce; empty: everything"]}
-        super().__init__(**kwargs)
+    """Python-Markdown extension: sanitise the final HTML (after raw HTML is put back)."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
-        md.postprocessors.register(_SanitisePostprocessor(md, str(self.getConfig("nonce"))), "polisi-sanitise", 0)
+        md.postprocessors.register(_SanitisePostprocessor(md), "polisi-sanitise", 0)
 
 
 def makeExtension(**kwargs: object) -> SanitiseExtension:  # noqa: N802 - Python-Markdown's loader looks for it

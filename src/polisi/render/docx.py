@@ -29,7 +29,7 @@ from polisi.publish import replace_folder
 from polisi.render.labels import interval_text, labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.render.progress import Progress, silent
-from polisi.word.pandoc import run_pandoc
+from polisi.word.pandoc import literal_metadata, run_pandoc
 from polisi.word.roundtrip import TOP_HEADING
 
 WORD_STAGE = "Word copies"
@@ -94,7 +94,9 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
         html = document_html(handbook, doc)
         html_file.write_text(html, encoding="utf-8")
         properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html))}
-        meta_file.write_text(json.dumps(properties), encoding="utf-8")
+        literal = {key: [literal_metadata(v) for v in value] if isinstance(value, list) else literal_metadata(value)
+                   for key, value in properties.items()}  # pandoc would read each value as Markdown
+        meta_file.write_text(json.dumps(literal), encoding="utf-8")
         with resources.as_file(_TEMPLATES / "docx-styles.lua") as lua:
             run_pandoc([
                 "-f", "html", "-t", "docx", f"--reference-doc={reference}", f"--lua-filter={lua}",

@@ -12,11 +12,9 @@ refused URL) fails that PDF.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import logging
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -31,12 +29,11 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from polisi.errors import BuildError, one_line
+from polisi.processes import die_with_parent
 
 PDF_VARIANT = "pdf/a-3a"
 """PDF/A-3 level A: tagged, and the only PDF/A part that may carry a non-PDF attachment (the source)."""
 MAX_WORKERS = 2
-PR_SET_PDEATHSIG = 1
-"""``prctl`` option (linux/prctl.h): the signal a process gets when its parent dies."""
 STYLESHEET = "print.css"
 
 
@@ -182,24 +179,10 @@ def in_processes(work: Callable[[T], R], items: Sequence[T], workers: int | None
             results.append(work(item))
             tell(len(results))
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(work, item) for item in items]
         for count, _ in enumerate(as_completed(futures), start=1):
             tell(count)
         return [future.result() for future in futures]
 
-
-def die_with_parent() -> None:
-    """Worker start-up: have the kernel kill this worker when polisi dies, however it dies.
-
-    A worker holds ~130 MB and copies of polisi's pipes (to ``git cat-file``, which then
-    never sees its input close); after a ``kill -9`` of the build both would otherwise live on.
-    Linux's ``PR_SET_PDEATHSIG`` does it; elsewhere the pool's own shutdown has to suffice.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)

@@ -113,10 +113,14 @@ def build_pdfs(
     jobs = {pdf_name(doc): document_job(handbook, doc, history, demonstration=demonstration) for doc in docs}
     keys = {name: _hash(job.key() + signer.fingerprint) for name, job in jobs.items()}
     stale = [d for d in docs if not _still_valid(target / pdf_name(d), cache.get(_entry(d)), keys[pdf_name(d)])]
-    tasks = [(jobs[pdf_name(d)], signer, _reason(d)) for d in stale]
+    in_workers = signer if signer.signs_in_workers else None
+    tasks = [(jobs[pdf_name(d)], in_workers, _reason(d)) for d in stale]
     reused = len(docs) - len(tasks)
     progress(PDF_STAGE, reused, len(docs))
     results = in_processes(_render_and_sign, tasks, finished=lambda n: progress(PDF_STAGE, reused + n, len(docs)))
+    if in_workers is None:  # a token signs here, in polisi's own process
+        results = [signer.sign(r, _reason(d)) if isinstance(r, bytes) else r
+                   for d, r in zip(stale, results, strict=True)]
     failures = [
         Finding(doc.path, 1, 1, Severity.ERROR, "PDF_RENDER", result)
         for doc, result in zip(stale, results, strict=True) if isinstance(result, str)
@@ -161,14 +165,16 @@ def _reason(doc: Document) -> str:
     return t["signed_reason"].format(id=doc.id, version=doc.meta.version)
 
 
-def _render_and_sign(task: tuple[PdfJob, Signer, str]) -> bytes | str:
-    """Worker: the signed PDF, or the one-line reason it failed (one bad document stops no other).
+def _render_and_sign(task: tuple[PdfJob, Signer | None, str]) -> bytes | str:
+    """Worker: the signed PDF (unsigned without a signer), or the one-line reason it failed (one bad
+    document stops no other).
 
     Signing in the worker too keeps both cores busy: it costs about as much as rendering a short document.
     """
     job, signer, reason = task
     try:
-        return signer.sign(render_pdf(job), reason)
+        pdf = render_pdf(job)
+        return signer.sign(pdf, reason) if signer is not None else pdf
     except RenderFailed as exc:
         return str(exc)
 

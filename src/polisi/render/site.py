@@ -20,12 +20,12 @@ from typing import Any
 from polisi.check.gate import Checked
 from polisi.errors import BuildError
 from polisi.handbook.model import Handbook
-from polisi.handbook.sanitise import SITE_NONCE
 from polisi.history.git import History
+from polisi.processes import run
 from polisi.publish import replace_folder
 from polisi.render.labels import labels
 from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, site_config_text
-from polisi.render.site_incremental import MKDOCS_YML, build_incrementally, cache_nonce, cache_paths, publish_copy
+from polisi.render.site_incremental import MKDOCS_YML, build_incrementally, cache_paths, publish_copy
 from polisi.render.site_pages import PageCache
 from polisi.render.site_plan import ASSETS, SitePlan
 from polisi.render.site_stage import OVERRIDES, stage_site
@@ -33,6 +33,9 @@ from polisi.render.site_tree import StagedTree
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
+MKDOCS_SECONDS = 1800
+"""How long one MkDocs build may run: ``check`` refuses markup that would keep it busy, and this
+bounds whatever else could (a handbook of thousands of documents builds in a small part of it)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,7 @@ def site_folder(handbook: Handbook, include_drafts: bool = False) -> Path:
 
 
 def plan_site(
-    checked: Checked, history: History, as_of: date, include_drafts: bool = False, nonce: str = SITE_NONCE,
-    language: str | None = None,
+    checked: Checked, history: History, as_of: date, include_drafts: bool = False, language: str | None = None,
 ) -> SitePlan:
     """Decide what the site (or one translation language's tree) holds, including the signed PDFs and
     bundle already built in that language."""
@@ -63,7 +65,7 @@ def plan_site(
     pdfs = frozenset(d.id for d in probe.published if not probe.untranslated(d)
                      and (build / "pdf" / folder / f"{d.id}.pdf").is_file())
     bundle = (build / "bundle" / folder / "inspector-bundle.pdf").is_file()
-    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle, nonce, language=language)
+    return SitePlan(handbook, history, as_of, include_drafts, pdfs, bundle, language=language)
 
 
 def render_site(
@@ -82,7 +84,7 @@ def render_site(
             # resolved: inside a generation, build/cache is reached through a link whose path changes per build
             caches = (checked.handbook.build_dir / "cache").resolve()
             cache = caches / (f"site-{target.name}" + (f"-{code}" if code else ""))
-            plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache), language=code)
+            plan = plan_site(checked, history, as_of, include_drafts, language=code)
             _build_tree(plan, cache, out / code if code else out, target / code if code else target)
             documents = documents or len(plan.published)  # the source tree's count
     return SiteBuilt(target, documents, include_drafts)
@@ -116,7 +118,6 @@ def site_config(
         nav=nav,
         extra_css=[f"{ASSETS}/polisi.css"],
         extra_javascript=[f"{ASSETS}/review.js"],
-        nonce=plan.nonce,
     )
     if plan.language:  # a translation tree is in its own language, whatever mkdocs.yml says
         config["theme"]["language"] = plan.language
@@ -163,9 +164,11 @@ def run_mkdocs(args: list[str]) -> None:
 
     Warnings are read from its output rather than left to ``--strict``, because a dirty build
     always warns that it is one (the only warning that is not a problem here)."""
-    result = subprocess.run(
-        mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False
-    )
+    try:
+        result = run(mkdocs_command(args), capture_output=True, text=True, env=mkdocs_environment(), check=False,
+                     timeout=MKDOCS_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"site not built: MkDocs took longer than {MKDOCS_SECONDS} s and was stopped") from None
     output = "\n".join(
         line for line in (result.stderr + result.stdout).splitlines() if _DIRTY_NOTICE not in line
     )

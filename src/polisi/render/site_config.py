@@ -66,14 +66,13 @@ def derive_site_config(
     nav: list[NavEntry],
     extra_css: list[str],
     extra_javascript: list[str],
-    nonce: str,
 ) -> dict[str, Any]:
     """``base`` with polisi's structure and offline settings applied on top.
 
     ``overrides`` (polisi's 404 page) becomes the theme's ``custom_dir`` unless the handbook's
     configuration names its own: the organisation owns the look. The sanitiser
-    (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension: it cleans each document
-    body the stage marked with ``nonce``, so the site keeps exactly what the PDFs and Word copies keep.
+    (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension: it cleans every page's
+    whole content, so the site keeps exactly what the PDFs and Word copies keep.
     """
     config = dict(base)
     theme = dict(config.get("theme") or {"name": "material"})
@@ -98,7 +97,7 @@ def derive_site_config(
         extra_css=[*config.get("extra_css", []), *extra_css],
         extra_javascript=[*config.get("extra_javascript", []), *extra_javascript],
         markdown_extensions=[*(config.get("markdown_extensions") or []),
-                             {sanitise.__name__: {"nonce": nonce}}],
+                             sanitise.__name__],
     )
     return config
 

@@ -4,7 +4,7 @@ In this repository ``docs/`` is polisi's own user guide (the reference the READM
 the site polisi builds for its example handbook carries the manual of the tool that built it; a
 handbook of one's own can keep its own guidance there (how to use the site, who to ask). The pages
 are staged as they are written (``polisi check`` has made sure their links lead to pages the site
-holds: :mod:`polisi.check.guide`), inside the sanitiser's markers like every document body, so raw
+holds: :mod:`polisi.check.guide`), and the sanitiser cleans them with the whole of every page, so raw
 HTML in them is cleaned exactly as a document's would be. They are English pages in the source
 language's tree only: a translation tree has no guide rather than an untranslated one.
 """
@@ -15,7 +15,6 @@ from pathlib import Path
 
 from polisi.check.guide import GUIDE_SOURCE
 from polisi.handbook.contain import handbook_file
-from polisi.handbook.sanitise import region_markers
 from polisi.render.site_plan import SitePlan
 from polisi.render.site_tree import DOCS, StagedTree
 
@@ -37,9 +36,8 @@ def stage_guide(plan: SitePlan, tree: StagedTree) -> str | None:
     """Write the guide's pages under ``docs/guide`` of ``tree``; return the page the navigation opens
     (its ``index.md``, else its first page), or ``None`` when the handbook has no guide."""
     pages = guide_pages(plan)
-    begin, end = region_markers(plan.nonce)
     for page in pages:
-        tree.write_text(f"{DOCS}/{GUIDE}/{page.name}", f"{begin}\n\n{page.read_text(encoding='utf-8')}\n\n{end}\n")
+        tree.write_text(f"{DOCS}/{GUIDE}/{page.name}", page.read_text(encoding="utf-8"))
     names = [p.name for p in pages]
     if not names:
         return None

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import stat
 from collections.abc import Callable
@@ -37,7 +36,6 @@ from polisi.render.site_tree import Changes, StagedTree
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 STAMP = "polisi-site-stamp.json"
-NONCE = "sanitiser-nonce"
 PAGES = "staged-pages.json"
 MKDOCS_YML = "mkdocs.yml"
 STAGED = ("docs", "overrides", MKDOCS_YML)
@@ -47,20 +45,6 @@ STAGED = ("docs", "overrides", MKDOCS_YML)
 def cache_paths(cache: Path) -> tuple[Path, Path]:
     """(staging folder, site folder) of a cache: the MkDocs configuration names both."""
     return cache / "staging", cache / "site"
-
-
-def cache_nonce(cache: Path) -> str:
-    """The sanitiser's marker nonce for builds from this cache: random, made with the cache and
-    kept with it, because a new nonce each build would change every staged page and make every
-    build a full one. It is as private as the build folder it lives in."""
-    path = cache / NONCE
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError:
-        cache.mkdir(parents=True, exist_ok=True)
-        nonce = secrets.token_hex(16)
-        path.write_text(nonce, encoding="utf-8")
-        return nonce
 
 
 def build_incrementally(

@@ -8,11 +8,11 @@ source document's text and translation record too), how its related
 documents are linked (id, title, status, page), its revisions and uncommitted
 state in git and its approval record, whether its signed PDF is copied, and, shared by every page of
 one build, :func:`build_digest`: the code and templates of polisi itself, the
-configuration, the catalogue, the build date and language, the sanitiser's
-nonce, the set of published documents and which paths are documents or
-translations (which decides how each body's links are rewritten). When the
-key equals the one recorded for the page that the staging folder holds, that
-file is already exactly what rendering would write, so it is kept.
+configuration, the catalogue, the build date and language, the set of
+published documents and which paths are documents or translations (which
+decides how each body's links are rewritten). When the key equals the one
+recorded for the page that the staging folder holds, that file is already
+exactly what rendering would write, so it is kept.
 
 The pages that list documents (the home page, the indexes, the register and
 the review schedule, :data:`LISTINGS`) read only front matter, so editing a
@@ -121,7 +121,7 @@ def build_digest(plan: SitePlan) -> str:
     handbook = plan.handbook
     catalogue = handbook.catalogue
     return _digest([
-        code_fingerprint(), plan.as_of.isoformat(), plan.include_drafts, plan.language, plan.nonce,
+        code_fingerprint(), plan.as_of.isoformat(), plan.include_drafts, plan.language,
         handbook.config.model_dump_json(exclude={"build_dir"}), repr(sorted(catalogue.clauses.items())),
         repr(sorted(catalogue.instruments.items())), sorted(plan.published_ids),
         sorted((path, doc.id) for path, doc in handbook.by_path.items()),

@@ -17,7 +17,6 @@ from polisi.handbook.approvals import RecordEntry, decisions_between
 from polisi.handbook.catalogue import Clause, Instrument, InstrumentKind
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
-from polisi.handbook.sanitise import SITE_NONCE
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
 from polisi.history.git import History
 from polisi.render.labels import labels
@@ -65,8 +64,6 @@ class SitePlan:
     """Ids of documents with a signed PDF to copy into the site."""
     bundle: bool = False
     """Whether the inspector bundle exists and is copied into the site."""
-    nonce: str = SITE_NONCE
-    """The sanitiser's marker nonce around each document body (see :mod:`polisi.handbook.sanitise`)."""
     linked_unpublished: set[str] = field(default_factory=set)
     """Ids of unpublished documents that a published one links to (filled while staging)."""
     language: str | None = None

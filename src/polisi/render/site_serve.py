@@ -34,6 +34,7 @@ from polisi.errors import PolisiError
 from polisi.handbook.model import LoadMemo
 from polisi.history.git import load_history
 from polisi.output import format_report
+from polisi.processes import start
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
 from polisi.render.site_config import site_config_text
 from polisi.render.site_incremental import MKDOCS_YML, STAGED
@@ -78,7 +79,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
         restage(root, as_of, include_drafts, live, pages, memo)
         observer.schedule(Handler(), str(watched), recursive=True)
         observer.start()
-        process = subprocess.Popen(
+        process = start(
             mkdocs_command(
                 [
                     "serve",

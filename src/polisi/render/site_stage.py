@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import links, resolve
+from polisi.handbook.markdown import literal_markdown
 from polisi.handbook.model import Document, Kind
-from polisi.handbook.sanitise import region_markers
 from polisi.render.labels import capitalised, labels, long_date, script_labels
 from polisi.render.site_config import NavEntry
 from polisi.render.site_guide import stage_guide
@@ -167,6 +167,8 @@ def _environment() -> Environment:
     env.filters["long_date"] = long_date
     env.filters["clause_label"] = clause_label
     env.filters["capitalised"] = capitalised
+    env.filters["literal"] = lambda text: Markup(literal_markdown(str(text)))  # front matter in a Markdown line
+    env.filters["page_title"] = page_title
     env.globals.update(
         Kind=Kind,
         HOME=HOME,
@@ -179,6 +181,16 @@ def _environment() -> Environment:
         GROUP_IDS=GROUP_IDS,
     )
     return env
+
+
+def page_title(title: str) -> Markup:
+    """A page's ``title`` for its staged front matter (a YAML string), already HTML-escaped.
+
+    MkDocs would take the title from the page's heading and Material prints it unescaped in
+    ``<title>`` and the header (``</title><script>`` in a document title would run there); a
+    title in the front matter is used instead, and printed as it is given.
+    """
+    return Markup(json.dumps(escape(" ".join(title.split()))))
 
 
 def _write(
@@ -250,9 +262,9 @@ def translation_notice(plan: SitePlan, doc: Document) -> dict[str, str] | None:
 
 def _staged_body(plan: SitePlan, doc: Document) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The body with links to unpublished documents redirected, links to translations pointed at their
-    pages in this tree, and markers around it for the sanitiser MkDocs runs
-    (:mod:`polisi.handbook.sanitise`); with the ids of the unpublished documents it links to and the
-    handbook paths of the other files it links to (to copy beside it)."""
+    pages in this tree; with the ids of the unpublished documents it links to and the handbook paths of
+    the other files it links to (to copy beside it). MkDocs sanitises it with the rest of the page
+    (:mod:`polisi.handbook.sanitise`)."""
     lines = doc.body.splitlines(keepends=True)
     unpublished: list[str] = []
     files: list[str] = []
@@ -277,8 +289,7 @@ def _staged_body(plan: SitePlan, doc: Document) -> tuple[str, tuple[str, ...], t
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
-    begin, end = region_markers(plan.nonce)
-    return f"{begin}\n\n{''.join(lines)}\n\n{end}", tuple(unpublished), tuple(files)
+    return "".join(lines), tuple(unpublished), tuple(files)
 
 
 def _copy_linked_file(plan: SitePlan, resolved: str, tree: StagedTree) -> None:

@@ -1,4 +1,4 @@
-"""Who signs: the organisation's PKCS#12 identity, or a local demonstration one.
+"""Who signs: the organisation's PKCS#12 identity or PKCS#11 token, or a local demonstration one.
 
 A fresh checkout must build signed PDFs without anyone owning a certificate, so
 with no certificate configured polisi makes a demonstration CA in a per-user
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from polisi.errors import PolisiError, one_line
 
 if TYPE_CHECKING:
-    from polisi.handbook.config import SigningSettings
+    from polisi.handbook.config import SigningSettings, TokenSettings
 
 KEYS_ENV = "POLISI_KEYS_DIR"
 """Environment variable naming the per-user folder for demonstration identities."""
@@ -42,17 +42,42 @@ class SigningError(PolisiError):
 
 
 @dataclass(frozen=True)
-class SigningIdentity:
-    """A PKCS#12 signing identity, checked to open with its passphrase."""
+class TokenKey:
+    """A signing key on a PKCS#11 token, and what opens it."""
 
-    pkcs12: Path
-    """The PKCS#12 file holding the signing key and certificate (and usually its chain)."""
+    library: str
+    """The token's PKCS#11 module."""
+    token: str
+    """The token's label."""
+    key_label: str | None
+    key_id: bytes | None
+    pin: str = field(repr=False)
+    """The user PIN, from the environment; kept out of ``repr`` so it never reaches a log."""
+    certificate: bytes = b""
+    """The signing certificate (DER) as read from the token once it has been opened."""
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    """A signing identity: a PKCS#12 file checked to open with its passphrase, or a key on a token."""
+
+    pkcs12: Path | None
+    """The PKCS#12 file holding the signing key and certificate (and usually its chain); ``None`` for a token."""
     passphrase: bytes = field(repr=False)
     """Passphrase of the PKCS#12 file; kept out of ``repr`` so it never reaches a log."""
     subject: str
     """Common name of the signing certificate, for messages."""
     demonstration: bool = False
     """True for the locally generated demonstration identity (not for real use)."""
+    token: TokenKey | None = None
+    """The PKCS#11 key that signs instead of a PKCS#12 file."""
+
+    def fingerprint_source(self) -> bytes:
+        """Bytes that change whenever the signing key or certificate does."""
+        if self.token is not None:
+            return self.token.certificate + self.token.token.encode()
+        assert self.pkcs12 is not None
+        return self.pkcs12.read_bytes()
 
 
 def keys_home() -> Path:
@@ -234,6 +259,8 @@ def load_identity(
     passphrase stops the build before any rendering work is done.
     """
     remove_legacy_demo_identity(build_dir)
+    if settings.pkcs11 is not None:
+        return token_identity(settings.pkcs11)
     if settings.pkcs12 is None:
         return ensure_demo_identity(demo_folder(organisation), organisation)
     path = _outside_build(root, build_dir, settings.pkcs12, "signing.pkcs12")
@@ -260,6 +287,18 @@ def load_identity(
             f"{settings.passphrase_env}{hint}"
         )
     return _open_pkcs12(path, passphrase.encode(), demonstration=False, shown=settings.pkcs12)
+
+
+def token_identity(settings: TokenSettings) -> SigningIdentity:
+    """The token's key, with its PIN from the environment (never from ``polisi.yml``, which is
+    committed); :func:`polisi.signing.sign.open_token` opens the token and reads its certificate."""
+    pin = os.environ.get(settings.pin_env)
+    if not pin:
+        raise SigningError(f"no PIN for the PKCS#11 token {settings.token}: set the environment variable "
+                           f"{settings.pin_env}")
+    key_id = bytes.fromhex(settings.key_id) if settings.key_id else None
+    key = TokenKey(settings.library, settings.token, settings.key_label, key_id, pin)
+    return SigningIdentity(None, b"", settings.key_label or settings.token, token=key)
 
 
 def _open_pkcs12(
@@ -301,6 +340,6 @@ def trust_roots_for(root: Path, settings: SigningSettings, build_dir: Path, orga
             raise SigningError(f"trust root {entry} not found (signing.trust_roots)")
         roots.append(path)
     demo = demo_folder(organisation) / DEMO_CA
-    if settings.pkcs12 is None and demo.is_file():
+    if not settings.configured and demo.is_file():
         roots.append(demo)
     return roots

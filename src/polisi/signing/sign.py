@@ -18,7 +18,9 @@ a missing certificate, a wrong passphrase, an unreadable trust root.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from polisi.errors import one_line
-from polisi.signing.identity import SigningError, SigningIdentity
+from polisi.signing.identity import SigningError, SigningIdentity, TokenKey
 
 SIGNATURE_FIELD = "PolisiSignature"
 """Name of the signature field; stable so that tools and tests can find it."""
@@ -106,11 +108,15 @@ def sign_pdf(
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
     _quiet_library_logs()
-    try:
-        stat = identity.pkcs12.stat()
-        signer = _loaded_signer(identity.pkcs12, stat.st_mtime_ns, stat.st_size, identity.passphrase)
-    except (OSError, ValueError) as exc:
-        raise SigningError(f"cannot open signing certificate {identity.pkcs12}: {exc}") from None
+    if identity.token is not None:
+        signer = _token_signer(dataclasses.replace(identity.token, certificate=b""), os.getpid())
+    else:
+        assert identity.pkcs12 is not None
+        try:
+            stat = identity.pkcs12.stat()
+            signer = _loaded_signer(identity.pkcs12, stat.st_mtime_ns, stat.st_size, identity.passphrase)
+        except (OSError, ValueError) as exc:
+            raise SigningError(f"cannot open signing certificate {identity.pkcs12}: {exc}") from None
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=reason,
@@ -130,6 +136,47 @@ def sign_pdf(
     except Exception as exc:  # pyHanko raises many types; the build needs one line
         raise SigningError(f"cannot sign PDF: {one_line(exc)}") from None
     return out.getvalue()
+
+
+def open_token(identity: SigningIdentity) -> SigningIdentity:
+    """``identity`` with its token opened now (so a wrong PIN or a missing key stops the build before
+    any rendering), its certificate read and its signer's name filled in."""
+    if identity.token is None:
+        return identity
+    _quiet_library_logs()
+    signer = _token_signer(dataclasses.replace(identity.token, certificate=b""), os.getpid())
+    try:
+        certificate = signer.signing_cert
+    except Exception as exc:  # python-pkcs11 and pyHanko raise many types, some without a message
+        raise SigningError(f"PKCS#11 token {identity.token.token}: cannot find the signing key and certificate "
+                           f"{identity.token.key_label or identity.token.key_id!r}: {_why(exc)}") from None
+    if certificate is None:
+        raise SigningError(f"PKCS#11 token {identity.token.token} holds no certificate for the signing key")
+    token = dataclasses.replace(identity.token, certificate=certificate.dump())
+    subject = certificate.subject.native.get("common_name") or certificate.subject.human_friendly
+    return dataclasses.replace(identity, token=token, subject=str(subject))
+
+
+@functools.lru_cache(maxsize=4)
+def _token_signer(token: TokenKey, pid: int) -> Any:
+    """The token's signer, one session per process (``pid`` is in the key: a PKCS#11 session is
+    never shared with a forked child). Asked for with the certificate left out of ``token``: a
+    second session would log in again, which a token refuses while the first is logged in."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    try:
+        session = open_pkcs11_session(token.library, token_criteria=TokenCriteria(label=token.token),
+                                      user_pin=token.pin)
+    except Exception as exc:
+        raise SigningError(f"cannot open the PKCS#11 token {token.token} with {token.library}: {_why(exc)}") from None
+    # other_certs_to_pull=None: the CA certificates kept on the token go into the signature too
+    return PKCS11Signer(session, key_label=token.key_label, key_id=token.key_id, other_certs_to_pull=None)
+
+
+def _why(exc: BaseException) -> str:
+    """One line about ``exc``: its message, or its name when it has none (``PinIncorrect``)."""
+    return one_line(exc) or type(exc).__name__
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,7 +1,7 @@
 """The organisation's signature, as the PDF builders use it.
 
-Loads the signing identity once per build (the configured PKCS#12 file, or
-the per-user demonstration identity) and fixes the reason, location
+Loads the signing identity once per build (the configured PKCS#12 file or
+PKCS#11 token, or the per-user demonstration identity) and fixes the reason, location
 and timestamp server, so the builders only say *what* they are signing.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from polisi.handbook.model import Handbook
 from polisi.signing.identity import SigningIdentity, load_identity
-from polisi.signing.sign import sign_pdf
+from polisi.signing.sign import open_token, sign_pdf
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,15 @@ class Signer:
     @property
     def fingerprint(self) -> str:
         """Changes when the certificate or timestamp server changes, so every PDF is signed again."""
-        digest = hashlib.sha256(self.identity.pkcs12.read_bytes())
+        digest = hashlib.sha256(self.identity.fingerprint_source())
         digest.update((self.timestamp_url or "").encode())
         return digest.hexdigest()
+
+    @property
+    def signs_in_workers(self) -> bool:
+        """Whether render workers may sign too: a PKCS#11 session cannot cross into a forked
+        process, so a token signs in polisi's own process only."""
+        return self.identity.token is None
 
     @property
     def description(self) -> str:
@@ -40,5 +46,5 @@ class Signer:
 def signer_for(handbook: Handbook) -> Signer:
     config = handbook.config
     build = handbook.build_dir
-    identity = load_identity(handbook.root, config.signing, build, config.organisation)
+    identity = open_token(load_identity(handbook.root, config.signing, build, config.organisation))
     return Signer(identity, config.service, config.signing.timestamp_url)

@@ -9,22 +9,37 @@ pandoc always runs with ``--sandbox``: it reads only the files named on its
 command line and fetches nothing, so an image path or URL inside a document
 (``/etc/passwd``, ``http://...``) never reaches a Word file. Its memory is capped
 through the Haskell runtime (``+RTS -M``) and its time by :data:`TIMEOUT_SECONDS`,
-so a hostile Word file cannot exhaust the machine.
+so a hostile Word file cannot exhaust the machine. It dies with polisi (:mod:`polisi.processes`).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from polisi.errors import BuildError
+from polisi.processes import run
 
 TIMEOUT_SECONDS = 300
 """A Word document that takes pandoc longer than this is treated as broken."""
 MEMORY_LIMIT = "1500m"
 """pandoc's heap limit; a policy of hundreds of pages converts in a small fraction of it."""
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def literal_metadata(text: str) -> str:
+    """``text`` as a pandoc metadata value that stays exactly this text, on one line.
+
+    pandoc reads every string of a ``--metadata-file`` as Markdown, so a title such as
+    ``[x](https://...)`` would become a link in Word's title and ``*`` would vanish from the
+    document properties. pandoc's Markdown lets a backslash escape any ASCII punctuation mark.
+    """
+    return _PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
 class PandocError(BuildError):
@@ -48,7 +63,7 @@ def run_pandoc(args: Sequence[str | Path], *, cwd: Path | None = None, stdin: by
     """Run pandoc with ``args`` and return what it wrote to standard output (UTF-8)."""
     command = [pandoc_path(), "+RTS", f"-M{MEMORY_LIMIT}", "-RTS", "--sandbox", *map(str, args)]
     try:
-        done = subprocess.run(
+        done = run(
             command, cwd=cwd, input=stdin, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
         )
     except subprocess.TimeoutExpired:

@@ -17,7 +17,7 @@
   function labels() {
     var block = document.getElementById("polisi-labels");
     try {
-      return block ? JSON.parse(block.textContent) : {};
+      return block ? JSON.parse(block.getAttribute("data-labels")) : {};
     } catch (e) {
       return {};
     }
