@@ -50,8 +50,10 @@ ATTRIBUTES: dict[str, set[str]] = {
     "data": {"value"},
     "del": {"datetime"},
     "ins": {"datetime"},
+    "table": {"tabindex"},
 }
-"""Attributes kept on each tag (``*``: every tag). No event handler, no ``rel``, no ``srcset``."""
+"""Attributes kept on each tag (``*``: every tag). No event handler, no ``rel``, no ``srcset``.
+A table may take ``tabindex``: a wide one scrolls sideways on a phone, and a keyboard must reach it."""
 
 PREFIXES: frozenset[str] = frozenset({"data-", "aria-"})
 """Attribute prefixes kept on every tag: accessibility labels and the data the site's scripts read."""
