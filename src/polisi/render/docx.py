@@ -29,7 +29,7 @@ from polisi.publish import replace_folder
 from polisi.render.labels import labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.word.pandoc import run_pandoc
-from polisi.word.roundtrip import TOP_HEADING
+from polisi.word.roundtrip import ADMONITIONS, TOP_HEADING, admonition_kinds
 
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""
@@ -86,7 +86,8 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
         html_file, meta_file = Path(tmp) / f"{doc.id}.html", Path(tmp) / "metadata.json"
         html = document_html(handbook, doc)
         html_file.write_text(html, encoding="utf-8")
-        properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html))}
+        properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html)),
+                      ADMONITIONS: admonition_kinds(html)}
         meta_file.write_text(json.dumps(properties), encoding="utf-8")
         with resources.as_file(_TEMPLATES / "docx-styles.lua") as lua:
             run_pandoc([
