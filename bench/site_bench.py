@@ -141,10 +141,11 @@ def serve_latency(count: int, work: Path) -> float:
     url = f"http://127.0.0.1:{port}/procedures/{procedure.stem}.html"
     try:
         _wait_for(url, procedure.stem, server, 300)
+        marker = f"Kestrelwing{time.time_ns()}"
         with procedure.open("a", encoding="utf-8") as out:
-            out.write("\nServed edit: Kestrelwing.\n")
+            out.write(f"\nServed edit: {marker}.\n")
         start = time.perf_counter()
-        _wait_for(url, "Kestrelwing", server, 60)
+        _wait_for(url, marker, server, 60)
         return time.perf_counter() - start
     finally:
         server.terminate()

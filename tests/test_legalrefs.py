@@ -33,6 +33,6 @@ def test_mentions_become_citations_only_when_the_catalogue_holds_them(text: str,
 def test_unknown_clauses_and_acts_are_reported_with_their_line() -> None:
     mentions = find_mentions("Intro\nRegulation 11 and section 5 of the Children Act 1989.\n", CATALOGUE)
     assert [(m.text, m.line, m.clause_id, m.reason) for m in mentions] == [
-        ("Regulation 11", 2, None, "SPRI-2017:reg-11 is not in the catalogue"),
+        ("Regulation 11", 2, None, "REG-2017:reg-11 / SPRI-2017:reg-11 is not in the catalogue"),
         ("section 5 of the Children Act 1989", 2, None, "the Children Act 1989 is not in the catalogue"),
     ]

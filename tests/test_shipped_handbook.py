@@ -157,6 +157,42 @@ def test_the_statement_of_purpose_invents_no_figures_about_the_service(handbook:
     assert body.count("**the provider states**") >= 3
 
 
+# Each section of the Welsh Government's statement of purpose template, and the SOP-01 heading that holds it.
+# (The provision prescribing what a statement of purpose must contain was not found in any text seen; the
+# template's seven sections are what SOP-01 is held to, and the catalogue says what the provider must confirm.)
+SOP_TEMPLATE_SECTIONS = {
+    "section-1": "Who runs Ty Seren",
+    "section-2": "Where we are",
+    "section-3": "Who the service is for",
+    "section-4": "The five-stage placement model",
+    "section-5": "Staffing structure and competency bands",
+    "section-6": "The accommodation",
+    "section-7": "How we monitor quality",
+}
+
+
+def _sections(body: str) -> dict[str, str]:
+    """Each level-2 heading of a body, with the text under it."""
+    parts = re.split(r"^## (.+)$", body, flags=re.MULTILINE)
+    return {heading.strip(): text.strip() for heading, text in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def test_the_statement_of_purpose_holds_every_section_of_the_template(handbook: Handbook) -> None:
+    statement = handbook.statement
+    assert statement is not None
+    template = {c.locator for c in handbook.catalogue.clauses.values()
+                if c.instrument.id == "SOP-GUIDE-2019" and c.locator}
+    assert template == set(SOP_TEMPLATE_SECTIONS)
+    cited = {c for _, c in statement.citations}
+    sections = _sections(statement.body)
+    for locator, heading in SOP_TEMPLATE_SECTIONS.items():
+        assert f"SOP-GUIDE-2019:{locator}" in cited, locator
+        assert len(sections.get(heading, "").split()) >= 30, heading
+    # the facts only the provider knows are asked for, not invented: who it is, where, and how many staff
+    for heading in ("Who runs Ty Seren", "Where we are", "Staffing structure and competency bands"):
+        assert "**The provider states**" in sections[heading], heading
+
+
 def test_safeguarding_uses_the_wales_terms_and_authorities(handbook: Handbook) -> None:
     for doc in handbook:
         assert "Designated Safeguarding Lead" not in doc.body and "DSL" not in doc.body, doc.id

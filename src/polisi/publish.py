@@ -188,11 +188,12 @@ def _make_current(build: Path, generation: Path) -> None:
     remove_stale(build)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it into place: a killed build never leaves half a file."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) beside ``path`` and rename it into place: a killed build
+    never leaves half a file, and a reader (MkDocs' watcher) never sees one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     temporary.replace(path)
 
 

@@ -6,6 +6,7 @@ passes an explicit as-of date, so the tests do not depend on today's date.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -182,6 +183,19 @@ def run_polisi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
         text=True,
         check=False,
     )
+
+
+def site_files(site: Path) -> dict[str, object]:
+    """Every built file's bytes; the search index as its sorted entries (order does not matter)."""
+    files: dict[str, object] = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if rel == "search/search_index.json":
+            index = json.loads(path.read_text("utf-8"))
+            files[rel] = (index["config"], sorted(index["docs"], key=lambda d: json.dumps(d, sort_keys=True)))
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+    return files
 
 
 @dataclass(frozen=True)

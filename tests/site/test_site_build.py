@@ -19,11 +19,12 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from site_handbook import AS_OF, BuiltSite, run_polisi, write_handbook
+from site_handbook import AS_OF, BuiltSite, run_polisi, site_files, write_handbook
 
 from polisi.handbook.catalogue import load_catalogue
 from polisi.handbook.markdown import EXTENSIONS
 from polisi.handbook.model import load_handbook
+from polisi.render.site_plan import clause_label
 
 REPO = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https?://[^\s\"'<>)\\`]+")
@@ -106,6 +107,11 @@ def test_document_page_opens_with_what_staff_need(built_site: BuiltSite) -> None
     ):
         clause = catalogue.get(clause_id)
         assert clause is not None
+        if clause.url is None:  # seen only in a third-party copy: named, never linked to the copy
+            entry = html.escape(f"{clause_label(clause)}: {clause.title}", quote=False)
+            assert entry in basis
+            assert basis.index(f"<dt>{label}</dt>") < basis.index(entry)
+            continue
         assert f'href="{clause.url}"' in basis
         assert basis.index(f"<dt>{label}</dt>") < basis.index(f'href="{clause.url}"')
         if clause.locator:
@@ -306,19 +312,6 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     assert fingerprint() == before
 
 
-def _site_files(site: Path) -> dict[str, object]:
-    """Every built file's bytes; the search index as its sorted entries (order does not matter)."""
-    files: dict[str, object] = {}
-    for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        if rel == "search/search_index.json":
-            index = json.loads(path.read_text("utf-8"))
-            files[rel] = (index["config"], sorted(index["docs"], key=lambda d: json.dumps(d, sort_keys=True)))
-        elif path.is_file():
-            files[rel] = path.read_bytes()
-    return files
-
-
 def test_rebuild_after_an_edit_rebuilds_one_page_and_matches_a_cold_build(tmp_path: Path) -> None:
     root = write_handbook(tmp_path / "handbook")
     build = ("build", "site", str(root), "--as-of", AS_OF.isoformat())
@@ -335,10 +328,10 @@ def test_rebuild_after_an_edit_rebuilds_one_page_and_matches_a_cold_build(tmp_pa
     index = json.loads((site / "search/search_index.json").read_text("utf-8"))
     assert [d["location"] for d in index["docs"]].count("policies/POL-SAF-01.html#purpose") == 1
     assert any("Heronsbill" in d["text"] for d in index["docs"])
-    incremental = _site_files(site)
+    incremental = site_files(site)
     shutil.rmtree(root / "build/cache")
     assert run_polisi(*build).returncode == 0
-    assert _site_files(site) == incremental
+    assert site_files(site) == incremental
 
 
 def test_build_all_includes_the_site(tmp_path: Path) -> None:

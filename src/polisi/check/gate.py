@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from polisi.check.rules import check
 from polisi.errors import BuildError
 from polisi.findings import Report, Severity
-from polisi.handbook.model import Handbook, load_handbook
+from polisi.handbook.model import Handbook, LoadMemo, load_handbook
 from polisi.output import summary_line
 
 if TYPE_CHECKING:
@@ -43,12 +43,15 @@ PREVIEWABLE = "CHANGED_SINCE_APPROVAL"
 approval is reported as a warning and built (marked DRAFT when uncommitted); ``build all`` refuses it."""
 
 
-def load_checked(root: Path, as_of: date, *, strict: bool = False, history: History | None = None) -> Checked:
+def load_checked(
+    root: Path, as_of: date, *, strict: bool = False, history: History | None = None, memo: LoadMemo | None = None
+) -> Checked:
     """Load and check; raise :class:`CheckFailed` carrying the report when it has errors.
 
-    With ``history``, the check also refuses text changed since its approval.
+    With ``history``, the check also refuses text changed since its approval. ``memo`` is
+    :func:`~polisi.handbook.model.load_handbook`'s; every rule runs on the whole handbook always.
     """
-    handbook = load_handbook(root)
+    handbook = load_handbook(root, memo)
     report = check(handbook, as_of, history=history)
     if history is None:
         report = Report.of(

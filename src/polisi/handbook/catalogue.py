@@ -114,7 +114,9 @@ class Instrument:
     kind: InstrumentKind
     title: str
     citation: str
-    url: str
+    url: str | None
+    """Where staff and inspectors read it: the official address only. None when no official address was
+    found; the document is then cited without a link rather than sent to a third-party copy."""
     provenance: Provenance
     source: str
     quote: str | None = None
@@ -142,7 +144,7 @@ class Clause:
     instrument: Instrument
     locator: str
     title: str
-    url: str
+    url: str | None
     provenance: Provenance
     source: str
     part: str | None = None
@@ -243,7 +245,7 @@ def load_catalogue(root: Path | None = None, references: str = "references") -> 
             line, col = parsed.position(("instrument",))
             findings.append(
                 Finding(name, line, col, Severity.ERROR, "CATALOGUE_INVALID",
-                        f"instrument {entry.id} is new, so it needs kind, title, citation, url, provenance and source")
+                        f"instrument {entry.id} is new, so it needs kind, title, citation, provenance and source")
             )
             continue
         instruments[entry.id] = merged
@@ -262,7 +264,7 @@ def load_catalogue(root: Path | None = None, references: str = "references") -> 
     return Catalogue(instruments, clauses), findings
 
 
-_REQUIRED = ("kind", "title", "citation", "url", "provenance", "source")
+_REQUIRED = ("kind", "title", "citation", "provenance", "source")
 
 
 def _merge_instrument(old: Instrument | None, entry: InstrumentEntry) -> Instrument | None:
@@ -270,6 +272,6 @@ def _merge_instrument(old: Instrument | None, entry: InstrumentEntry) -> Instrum
     if old is None:
         if any(given.get(k) is None for k in _REQUIRED):
             return None
-        return Instrument(id=entry.id, **given)
+        return Instrument(id=entry.id, **{"url": None, **given})
     fields = {**old.__dict__, **given}
     return Instrument(**fields)

@@ -42,6 +42,11 @@ def read_source(root: Path, file: Path) -> tuple[SourceFile | None, list[Finding
         raw = file.read_bytes()
     except OSError as exc:
         return None, [Finding(rel, 1, 1, Severity.ERROR, "UNREADABLE", f"cannot read file: {exc.strerror}")]
+    return decode_source(rel, file.parent.name, file.stem, raw)
+
+
+def decode_source(rel: str, folder: str, stem: str, raw: bytes) -> tuple[SourceFile | None, list[Finding]]:
+    """Split one file's bytes, which must be UTF-8; ``None`` when it has no usable front matter."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -51,7 +56,7 @@ def read_source(root: Path, file: Path) -> tuple[SourceFile | None, list[Finding
             Finding(rel, line, col, Severity.ERROR, "NOT_UTF8",
                     f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
         ]
-    return split_front_matter(rel, file.parent.name, file.stem, text.removeprefix("\ufeff"))
+    return split_front_matter(rel, folder, stem, text.removeprefix("\ufeff"))
 
 
 def split_front_matter(

@@ -24,7 +24,7 @@ from polisi.findings import Finding, Severity
 from polisi.handbook.approvals import ApprovalRecord, load_records
 from polisi.handbook.catalogue import Catalogue, load_catalogue
 from polisi.handbook.config import Config, load_config
-from polisi.handbook.load import SourceFile, discover, read_source
+from polisi.handbook.load import SourceFile, decode_source, discover, read_source
 from polisi.handbook.review_dates import ReviewStatus, add_interval, review_status
 from polisi.handbook.schema import CITATION_KEYS, FIELD_NAMES, STATUSES, FrontMatter, TranslationFrontMatter
 from polisi.handbook.translation import Translation, split_stem
@@ -204,8 +204,16 @@ class Handbook:
         return self.catalogue.not_applicable(self.config.service_type, self.config.not_applicable)
 
 
-def load_handbook(root: Path) -> Handbook:
-    """Load every document under ``root``; problems become ``load_findings``, never exceptions."""
+LoadMemo = dict[str, tuple[bytes, tuple[Document | Translation | None, tuple[Finding, ...]]]]
+"""Handbook-relative path -> (the file's bytes, its document or translation and its load findings)."""
+
+
+def load_handbook(root: Path, memo: LoadMemo | None = None) -> Handbook:
+    """Load every document under ``root``; problems become ``load_findings``, never exceptions.
+
+    ``memo`` (kept by a caller that loads the same handbook again and again: ``polisi serve``)
+    remembers each file's document and findings by its bytes, which are all they depend on, so
+    only files whose bytes changed are parsed and validated again."""
     if not root.is_dir():
         raise UsageError(f"{root}: no such handbook folder")
     root = root.resolve()  # outputs are handed to subprocesses that resolve relative paths differently
@@ -217,12 +225,8 @@ def load_handbook(root: Path) -> Handbook:
     translations: list[Translation] = []
     unreadable: set[str] = set()
     for file in discover(root):
-        source, problems = read_source(root, file)
+        item, problems = _load(root, file, memo)
         findings.extend(problems)
-        item: Document | Translation | None = None
-        if source is not None:
-            item, problems = _validate(source)
-            findings.extend(problems)
         if item is None:
             unreadable.add(file.relative_to(root).as_posix())
         elif isinstance(item, Translation):
@@ -232,6 +236,30 @@ def load_handbook(root: Path) -> Handbook:
     documents, orphans = _attach(documents, translations)
     return Handbook(root, config, catalogue, tuple(documents), tuple(findings), frozenset(unreadable),
                     records=records, orphan_translations=orphans)
+
+
+def _load(root: Path, file: Path, memo: LoadMemo | None) -> tuple[Document | Translation | None, tuple[Finding, ...]]:
+    if memo is None:
+        return _validated(read_source(root, file))
+    rel = file.relative_to(root).as_posix()
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return _validated(read_source(root, file))  # says why it cannot be read; not remembered
+    kept = memo.get(rel)
+    if kept is None or kept[0] != raw:
+        kept = memo[rel] = (raw, _validated(decode_source(rel, file.parent.name, file.stem, raw)))
+    return kept[1]
+
+
+def _validated(
+    read: tuple[SourceFile | None, list[Finding]],
+) -> tuple[Document | Translation | None, tuple[Finding, ...]]:
+    source, findings = read
+    if source is None:
+        return None, tuple(findings)
+    item, problems = _validate(source)
+    return item, (*findings, *problems)
 
 
 def _attach(

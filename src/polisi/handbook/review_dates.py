@@ -2,6 +2,8 @@
 
 The interval arithmetic is calendar-aware (``12 months`` after 31 January is
 the last day of the following January, never a date that does not exist).
+Both functions are pure and remembered: the site asks for the same document's
+dates from every page that lists it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from polisi.handbook.schema import INTERVAL_PATTERN
 
@@ -21,6 +24,7 @@ class ReviewState(StrEnum):
     IN_DATE = "in date"
 
 
+@lru_cache(maxsize=16384)
 def add_interval(start: date, interval: str) -> date:
     """``start`` plus an interval written ``N weeks``, ``N months`` or ``N years``."""
     match = INTERVAL_PATTERN.match(interval)
@@ -44,6 +48,7 @@ class ReviewStatus:
     """Days from the as-of date to the next review; negative when overdue."""
 
 
+@lru_cache(maxsize=16384)
 def review_status(last_reviewed: date, interval: str, as_of: date, warning_days: int) -> ReviewStatus:
     due = add_interval(last_reviewed, interval)
     days_left = (due - as_of).days

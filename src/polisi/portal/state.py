@@ -87,8 +87,10 @@ class Portal:
 
 
 def _stamp(site: Path) -> tuple[int, int]:
+    """Changes whenever a build publishes: every build writes the site as a new folder (its files
+    may be links to the same files as before, when they did not change)."""
     try:
-        info = (site / "index.html").stat()
+        info = site.stat()
     except OSError:
         return (0, 0)
     return (info.st_ino, info.st_mtime_ns)

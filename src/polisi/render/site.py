@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,11 +23,13 @@ from polisi.handbook.model import Handbook
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.history.git import History
 from polisi.publish import replace_folder
-from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, write_site_config
-from polisi.render.site_incremental import build_incrementally, cache_nonce, cache_paths
+from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, site_config_text
+from polisi.render.site_incremental import MKDOCS_YML, build_incrementally, cache_nonce, cache_paths, publish_copy
 from polisi.render.site_labels import site_labels
+from polisi.render.site_pages import PageCache
 from polisi.render.site_plan import ASSETS, SitePlan
 from polisi.render.site_stage import OVERRIDES, stage_site
+from polisi.render.site_tree import StagedTree
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
@@ -83,19 +83,22 @@ def render_site(
             caches = (checked.handbook.build_dir / "cache").resolve()
             cache = caches / (f"site-{target.name}" + (f"-{code}" if code else ""))
             plan = plan_site(checked, history, as_of, include_drafts, cache_nonce(cache), language=code)
-            _build_tree(plan, cache, out / code if code else out)
+            _build_tree(plan, cache, out / code if code else out, target / code if code else target)
             documents = documents or len(plan.published)  # the source tree's count
     return SiteBuilt(target, documents, include_drafts)
 
 
-def _build_tree(plan: SitePlan, cache: Path, out: Path) -> None:
-    """Stage one language's pages and run MkDocs on them (incrementally) into ``out``."""
+def _build_tree(plan: SitePlan, cache: Path, out: Path, previous: Path) -> None:
+    """Stage one language's pages and run MkDocs on them (incrementally) into ``out``; ``previous``
+    is where the last build of this tree was published."""
     staging, cached_site = cache_paths(cache)
-    with tempfile.TemporaryDirectory(prefix="polisi-site-") as tmp:
-        nav = stage_site(plan, Path(tmp))
-        write_site_config(site_config(plan, nav, staging, cached_site), Path(tmp) / "mkdocs.yml")
-        built = build_incrementally(Path(tmp), cache, run_mkdocs)
-        shutil.copytree(built, out, dirs_exist_ok=True)
+
+    def stage(tree: StagedTree, pages: PageCache) -> None:
+        nav = stage_site(plan, tree, pages)
+        tree.write_text(MKDOCS_YML, site_config_text(site_config(plan, nav, staging, cached_site)))
+
+    built = build_incrementally(cache, stage, run_mkdocs)
+    publish_copy(built, out, previous)
 
 
 def site_config(

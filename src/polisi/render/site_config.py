@@ -82,12 +82,17 @@ def derive_site_config(
     theme.setdefault("language", _theme_language(language))
     extra = dict(config.get("extra") or {})
     extra["generator"] = False
+    validation = dict(config.get("validation") or {})
+    # by design the navigation lists no document (they are reached from the lists and the search),
+    # so MkDocs would name every one of them on every build, which `polisi serve` shows
+    validation["nav"] = {**(validation.get("nav") or {}), "omitted_files": "ignore"}
     config.update(
         site_name=config.get("site_name") or site_name,
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         use_directory_urls=False,
         nav=nav,
+        validation=validation,
         theme=theme,
         extra=extra,
         extra_css=[*config.get("extra_css", []), *extra_css],
@@ -98,8 +103,8 @@ def derive_site_config(
     return config
 
 
-def write_site_config(config: dict[str, Any], path: Path) -> None:
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+def site_config_text(config: dict[str, Any]) -> str:
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def _plugin_names(plugins: Any) -> list[str]:

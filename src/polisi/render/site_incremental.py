@@ -1,9 +1,10 @@
 """Rebuilding only the pages whose staged Markdown changed, with a full build whenever it must.
 
-Each site build stages every page afresh (cheap), then brings a cache of the
-last build up to date: the staged tree is compared file by file with the
-cached one, and MkDocs rebuilds only the pages whose Markdown changed
-(``mkdocs build --dirty``). This is safe because a page's HTML depends only on
+Each site build stages its pages into the staging folder of a cache of the
+last build, rewriting only the files whose bytes change
+(:mod:`polisi.render.site_tree`; document pages whose inputs did not change are
+not even rendered, :mod:`polisi.render.site_pages`), and MkDocs rebuilds only
+the pages whose Markdown changed (``mkdocs build --dirty``). This is safe because a page's HTML depends only on
 its own Markdown, the MkDocs configuration (navigation included, which is the
 same few entries on every page) and the theme: when the configuration, the
 theme override, polisi or Material changes, or the cache is missing or was
@@ -13,37 +14,34 @@ the other pages are carried over, as Material itself does under
 ``mkdocs serve --dirty``.
 
 The cache lives in ``build/cache/``; the published folder is still written
-through ``replace_folder``, so a failed build leaves it as it was.
+through ``replace_folder``, so a failed build leaves it as it was (and a failed
+build removes the cache, so the next build is a full one). Publishing links
+the files MkDocs did not rebuild from the previous publication rather than
+copying the whole site again (:func:`publish_copy`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
+import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from polisi.errors import BuildError
+from polisi.render.site_pages import PageCache, code_fingerprint
+from polisi.render.site_tree import Changes, StagedTree
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 STAMP = "polisi-site-stamp.json"
 NONCE = "sanitiser-nonce"
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What changed between two staged trees, as paths relative to the staging folder."""
-
-    changed: frozenset[str]
-    removed: frozenset[str]
-
-    def full_build_needed(self) -> bool:
-        """Anything but page Markdown and copied files under ``docs/`` (the configuration, the
-        theme override) can change every page."""
-        return any(not path.startswith("docs/") for path in self.changed | self.removed)
+PAGES = "staged-pages.json"
+MKDOCS_YML = "mkdocs.yml"
+STAGED = ("docs", "overrides", MKDOCS_YML)
+"""What a build stages: the pages, the theme override and the configuration naming them."""
 
 
 def cache_paths(cache: Path) -> tuple[Path, Path]:
@@ -65,56 +63,68 @@ def cache_nonce(cache: Path) -> str:
         return nonce
 
 
-def build_incrementally(staged: Path, cache: Path, run: Callable[[list[str]], None]) -> Path:
-    """Bring ``cache`` up to date with the freshly ``staged`` tree and return the built site in it.
+def build_incrementally(
+    cache: Path, stage: Callable[[StagedTree, PageCache], None], run: Callable[[list[str]], None]
+) -> Path:
+    """Bring ``cache`` up to date and return the built site in it.
 
-    ``staged`` holds ``docs/``, ``overrides/`` and a ``mkdocs.yml`` naming the folders of
-    :func:`cache_paths`; ``run`` runs MkDocs with the given arguments and fails on any warning.
+    ``stage`` writes ``docs/``, ``overrides/`` and a ``mkdocs.yml`` naming the folders of
+    :func:`cache_paths` into the staging tree it is given, using the page records of the last
+    build; ``run`` runs MkDocs with the given arguments and fails on any warning.
     """
     staging, site = cache_paths(cache)
     stamp = _stamp()
     full = not (site / SEARCH_INDEX).is_file() or _read_stamp(cache) != stamp
-    changes = sync_tree(staged, staging)
-    full = full or changes.full_build_needed()
-    previous_index = None if full else (site / SEARCH_INDEX).read_text(encoding="utf-8")
     (cache / STAMP).unlink(missing_ok=True)
+    pages = PageCache.take(cache / PAGES)
     try:
+        staging.mkdir(parents=True, exist_ok=True)
+        tree = StagedTree(staging, STAGED)
+        stage(tree, pages)
+        changes = tree.finish()
+        full = full or changes.full_build_needed()
+        previous_index = None if full else (site / SEARCH_INDEX).read_text(encoding="utf-8")
         if full:
             shutil.rmtree(site, ignore_errors=True)
         else:
             _remove_pages(site, changes.removed)
-        config = staging / "mkdocs.yml"
+        config = staging / MKDOCS_YML
         run(["build", "--config-file", str(config), *([] if full else ["--dirty"])])
         if previous_index is not None:
             _merge_search_index(site, previous_index, changes)
     except BaseException:
         shutil.rmtree(cache, ignore_errors=True)
         raise
+    pages.save(cache / PAGES)
     (cache / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
     return site
 
 
-def sync_tree(source: Path, target: Path) -> Changes:
-    """Make ``target`` hold exactly ``source``'s files, rewriting only those whose bytes differ
-    (so their modification time is newer than the pages built from them), and say which."""
-    target.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
-    changed = set()
-    for rel in wanted:
-        new, old = source / rel, target / rel
-        if not old.is_file() or old.read_bytes() != new.read_bytes():
-            old.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(new, old)
-            changed.add(rel)
-    removed = set()
-    for old in sorted(target.rglob("*"), reverse=True):
-        rel = old.relative_to(target).as_posix()
-        if old.is_file() and rel not in wanted:
-            old.unlink()
-            removed.add(rel)
-        elif old.is_dir() and not any(old.iterdir()):
-            old.rmdir()
-    return Changes(frozenset(changed), frozenset(removed))
+def publish_copy(built: Path, out: Path, previous: Path) -> None:
+    """Copy the built site to ``out``, linking instead each file the previous publication
+    (``previous``) holds as it was built: same size and modification time. A published file is
+    never written again (every build publishes a new folder), and MkDocs rewrites every page it
+    builds, so a file it did not rebuild still has the time it was copied with."""
+    for folder, _, names in os.walk(built):
+        here = Path(folder).relative_to(built)
+        (out / here).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            new, old, copy = Path(folder, name), previous / here / name, out / here / name
+            if _same_build(new, old):
+                try:
+                    os.link(old, copy)
+                    continue
+                except OSError:
+                    pass
+            shutil.copy2(new, copy)
+
+
+def _same_build(new: Path, old: Path) -> bool:
+    try:
+        a, b = new.stat(), old.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(b.st_mode) and (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns)
 
 
 def _stamp() -> dict[str, str]:
@@ -123,6 +133,7 @@ def _stamp() -> dict[str, str]:
         "polisi": version("polisi"),
         "mkdocs": version("mkdocs"),
         "mkdocs-material": version("mkdocs-material"),
+        "code": code_fingerprint(),
     }
 
 

@@ -31,12 +31,15 @@ from types import FrameType
 
 from polisi.check.gate import load_checked
 from polisi.errors import PolisiError
+from polisi.handbook.model import LoadMemo
 from polisi.history.git import load_history
 from polisi.output import format_report
 from polisi.render.site import mkdocs_command, mkdocs_environment, plan_site, site_config
-from polisi.render.site_config import write_site_config
-from polisi.render.site_incremental import sync_tree
-from polisi.render.site_stage import OVERRIDES, stage_site
+from polisi.render.site_config import site_config_text
+from polisi.render.site_incremental import MKDOCS_YML, STAGED
+from polisi.render.site_pages import PageCache
+from polisi.render.site_stage import stage_site
+from polisi.render.site_tree import StagedTree
 
 Say = Callable[[str], None]
 DEBOUNCE_SECONDS = 0.3
@@ -56,6 +59,8 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
     changed = threading.Event()
     ignored = IGNORED_PARTS | {build_dir_name(root)}
     watched = root.resolve()
+    pages = PageCache()
+    memo: LoadMemo = {}
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -70,7 +75,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         built = sources_fingerprint(watched, ignored)
-        restage(root, as_of, include_drafts, live)
+        restage(root, as_of, include_drafts, live, pages, memo)
         observer.schedule(Handler(), str(watched), recursive=True)
         observer.start()
         process = subprocess.Popen(
@@ -79,7 +84,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
                     "serve",
                     "--dirty",
                     "--config-file",
-                    str(live / "mkdocs.yml"),
+                    str(live / MKDOCS_YML),
                     "--dev-addr",
                     f"127.0.0.1:{port}",
                 ]
@@ -96,7 +101,7 @@ def serve(root: Path, as_of: date | None, *, include_drafts: bool, port: int, sa
                 continue
             built = now
             try:
-                restage(root, as_of, include_drafts, live)
+                restage(root, as_of, include_drafts, live, pages, memo)
                 say("polisi: source changed; preview rebuilt")
             except PolisiError as exc:
                 report = getattr(exc, "report", None)
@@ -152,22 +157,24 @@ def build_dir_name(root: Path) -> str:
     return Path(load_config(root).build_dir).parts[0]
 
 
-def restage(root: Path, as_of: date | None, include_drafts: bool, live: Path) -> None:
-    """Check and stage the handbook afresh, then bring ``live`` up to date file by file."""
+def restage(
+    root: Path, as_of: date | None, include_drafts: bool, live: Path, pages: PageCache, memo: LoadMemo | None = None
+) -> None:
+    """Check the whole handbook afresh and bring the pages in ``live`` up to date, rewriting only the
+    files whose bytes change (MkDocs' watcher then rebuilds only those). Kept in memory between
+    rebuilds: ``pages``, the record of what the last restage wrote (:mod:`polisi.render.site_pages`),
+    and ``memo``, each source file's parsed document by its bytes (:func:`load_handbook`)."""
     day = as_of or date.today()
-    checked = load_checked(root, day)
+    checked = load_checked(root, day, memo=memo)
     plan = plan_site(checked, load_history(root), day, include_drafts)
-    with tempfile.TemporaryDirectory(prefix="polisi-stage-") as fresh:
-        nav = stage_site(plan, Path(fresh))
-        for folder in ("docs", OVERRIDES):
-            sync_tree(Path(fresh) / folder, live / folder)  # MkDocs' watcher sees only real changes
-    config_path = live / "mkdocs.yml"
-    new_config = live / "mkdocs.yml.new"
-    write_site_config(site_config(plan, nav, live, live / "site"), new_config)
-    if config_path.is_file() and config_path.read_bytes() == new_config.read_bytes():
-        new_config.unlink()
-    else:
-        new_config.replace(config_path)
+    tree = StagedTree(live, STAGED)
+    try:
+        nav = stage_site(plan, tree, pages)
+        tree.write_text(MKDOCS_YML, site_config_text(site_config(plan, nav, live, live / "site")))
+    except BaseException:
+        pages.records.clear()  # a page written part-way is not what its record says
+        raise
+    tree.finish()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

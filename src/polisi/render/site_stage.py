@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-import shutil
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,6 +26,15 @@ from polisi.render.labels import long_date
 from polisi.render.site_config import NavEntry
 from polisi.render.site_html import PageHtml
 from polisi.render.site_labels import script_labels, site_labels
+from polisi.render.site_pages import (
+    LISTINGS,
+    PageCache,
+    PageRecord,
+    build_digest,
+    front_matter_digest,
+    listing_key,
+    page_key,
+)
 from polisi.render.site_plan import (
     AREAS,
     ASSETS,
@@ -41,6 +48,7 @@ from polisi.render.site_plan import (
     SitePlan,
     clause_label,
 )
+from polisi.render.site_tree import DOCS, StagedTree
 
 STATIC_FILES = ("polisi.css", "review.js")
 OVERRIDES = "overrides"
@@ -55,37 +63,57 @@ GROUP_IDS = {
 """Anchors of the review schedule's groups, fixed so links to them survive a change of wording."""
 
 
-def stage_site(plan: SitePlan, staging: Path) -> list[NavEntry]:
-    """Write every page, asset and copied PDF under ``staging/docs``, and the theme overrides
-    under ``staging/overrides``; return the navigation."""
+def stage_site(plan: SitePlan, tree: StagedTree, pages: PageCache) -> list[NavEntry]:
+    """Write every page, asset and copied PDF under ``docs/`` of ``tree``, and the theme overrides
+    under ``overrides/``; return the navigation. A document page whose key is recorded in ``pages``
+    for the file the tree already holds is kept as it is (:mod:`polisi.render.site_pages`)."""
     env = _environment()
     env.filters["long_date"] = lambda day: long_date(day, plan.lang)
-    docs = staging / "docs"
+    shared = build_digest(plan)
+    records: dict[str, PageRecord] = {}
     for doc in plan.published:
+        page = plan.page(doc)
         if plan.untranslated(doc):
-            page = plan.page(doc)
             source = plan.handbook.config.source_lang
-            _write(env, plan, docs, page, "untranslated.md.j2", doc=doc,
+            _write(env, plan, tree, DOCS, page, "untranslated.md.j2", doc=doc,
                    source_name=plan.labels.get(f"name_{source}", source),
                    source_href="../" * (page.count("/") + 1) + page.removesuffix(".md") + ".html")
             continue
-        body = _staged_body(plan, doc, docs)
-        _write(env, plan, docs, plan.page(doc), "document.md.j2", doc=doc, body=Markup(body),
-               translation=translation_notice(plan, doc))
+        key = page_key(plan, doc, shared)
+        record = pages.hit(page, key)
+        if record is None or not tree.keep(f"{DOCS}/{page}"):
+            body, unpublished, files = _staged_body(plan, doc)
+            _write(env, plan, tree, DOCS, page, "document.md.j2", doc=doc, body=Markup(body),
+                   translation=translation_notice(plan, doc))
+            record = PageRecord(key, unpublished, files)
+        records[page] = record
+        plan.linked_unpublished.update(record.unpublished)
+        for linked in record.files:
+            _copy_linked_file(plan, linked, tree)
+    front_matter = front_matter_digest(plan)
+
+    def write_listing(page: str, template: str, **context: Any) -> None:
+        key = listing_key(shared, front_matter, template, page)
+        record = pages.hit(page, key)
+        if template not in LISTINGS or record is None or not tree.keep(f"{DOCS}/{page}"):
+            _write(env, plan, tree, DOCS, page, template, **context)
+        records[page] = PageRecord(key)
+
     for kind, folder_page in ((Kind.POLICY, POLICIES), (Kind.PROCEDURE, PROCEDURES)):
-        _write(env, plan, docs, folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
+        write_listing(folder_page, "kind.md.j2", kind=kind, documents=plan.of_kind(kind))
     for doc_id in sorted(plan.linked_unpublished):
         target = plan.handbook.get(doc_id)
-        _write(env, plan, docs, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=target)
-    _write(env, plan, docs, AREAS, "areas.md.j2")
-    _write(env, plan, docs, REGISTER, "register.md.j2",
-           kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
-    _write(env, plan, docs, SCHEDULE, "schedule.md.j2")
-    _write(env, plan, docs, HOME, "home.md.j2")
-    _write(env, plan, staging / OVERRIDES, "404.html", "404.html.j2")
-    _write(env, plan, staging / OVERRIDES, "main.html", "main.html.j2")
-    _copy_static(docs / ASSETS)
-    _copy_outputs(plan, docs)
+        _write(env, plan, tree, DOCS, f"{UNPUBLISHED}/{doc_id}.md", "unpublished.md.j2", doc=target)
+    write_listing(AREAS, "areas.md.j2")
+    write_listing(REGISTER, "register.md.j2",
+                  kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
+    write_listing(SCHEDULE, "schedule.md.j2")
+    write_listing(HOME, "home.md.j2")
+    pages.records = records
+    _write(env, plan, tree, OVERRIDES, "404.html", "404.html.j2")
+    _write(env, plan, tree, OVERRIDES, "main.html", "main.html.j2")
+    _copy_static(tree)
+    _copy_outputs(plan, tree)
     return navigation(plan)
 
 
@@ -135,8 +163,9 @@ def _environment() -> Environment:
 
 
 def _write(
-    env: Environment, plan: SitePlan, docs: Path, page: str, template: str, **context: Any
+    env: Environment, plan: SitePlan, tree: StagedTree, folder: str, page: str, template: str, **context: Any
 ) -> None:
+    """Render ``template`` as ``page`` (its path, which its links are relative to) under ``folder``."""
     def url(target: str) -> str:
         return plan.url(target, page)
 
@@ -156,9 +185,7 @@ def _write(
     )
     if page.endswith(".md"):
         text = _with_language_pairs(plan, page, text)
-    path = docs / page
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    tree.write_text(f"{folder}/{page}", text)
 
 
 def _with_language_pairs(plan: SitePlan, page: str, text: str) -> str:
@@ -201,11 +228,14 @@ def translation_notice(plan: SitePlan, doc: Document) -> dict[str, str] | None:
             "text": labels["translation_draft_text"].format(**names), **link}
 
 
-def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
+def _staged_body(plan: SitePlan, doc: Document) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The body with links to unpublished documents redirected, links to translations pointed at their
-    pages in this tree, linked files copied, and markers around it for the sanitiser MkDocs runs
-    (:mod:`polisi.handbook.sanitise`)."""
+    pages in this tree, and markers around it for the sanitiser MkDocs runs
+    (:mod:`polisi.handbook.sanitise`); with the ids of the unpublished documents it links to and the
+    handbook paths of the other files it links to (to copy beside it)."""
     lines = doc.body.splitlines(keepends=True)
+    unpublished: list[str] = []
+    files: list[str] = []
     for link in sorted(links(doc.body), key=lambda k: (k.line, -k.column)):
         if link.external or not link.target or link.target.startswith("#"):
             continue
@@ -219,19 +249,19 @@ def _staged_body(plan: SitePlan, doc: Document, docs: Path) -> str:
             continue
         target = plan.handbook.by_path.get(resolved)
         if target is None:
-            _copy_linked_file(plan, resolved, docs)
+            files.append(resolved)
             continue
         if target.id in plan.published_ids:
             continue
-        plan.linked_unpublished.add(target.id)
+        unpublished.append(target.id)
         new = posixpath.relpath(f"{UNPUBLISHED}/{target.id}.md", posixpath.dirname(doc.path) or ".")
         line, start = lines[link.line - 1], link.column - 1
         lines[link.line - 1] = line[:start] + new + line[start + len(link.target) :]
     begin, end = region_markers(plan.nonce)
-    return f"{begin}\n\n{''.join(lines)}\n\n{end}"
+    return f"{begin}\n\n{''.join(lines)}\n\n{end}", tuple(unpublished), tuple(files)
 
 
-def _copy_linked_file(plan: SitePlan, resolved: str, docs: Path) -> None:
+def _copy_linked_file(plan: SitePlan, resolved: str, tree: StagedTree) -> None:
     """Copy an image or attachment a body links to, at the same path: only a regular file whose
     real path is inside the handbook (:func:`~polisi.handbook.contain.handbook_file`)."""
     if resolved.endswith(".md"):
@@ -239,27 +269,20 @@ def _copy_linked_file(plan: SitePlan, resolved: str, docs: Path) -> None:
     handbook = plan.handbook
     source = handbook_file(handbook.root, handbook.config, resolved)
     if source is not None:
-        target = docs / unquote(resolved)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        tree.copy(f"{DOCS}/{unquote(resolved)}", source)
 
 
-def _copy_static(target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
+def _copy_static(tree: StagedTree) -> None:
     folder = resources.files("polisi.render") / "static" / "site"
     for name in STATIC_FILES:
-        (target / name).write_bytes((folder / name).read_bytes())
+        tree.write_bytes(f"{DOCS}/{ASSETS}/{name}", (folder / name).read_bytes())
 
 
-def _copy_outputs(plan: SitePlan, docs: Path) -> None:
+def _copy_outputs(plan: SitePlan, tree: StagedTree) -> None:
     """Signed PDFs and the inspector bundle, when they have been built (a translation tree's own)."""
     build = plan.handbook.build_dir
     language = plan.language or ""
     for doc_id in sorted(plan.pdfs):
-        (docs / "pdf").mkdir(exist_ok=True)
-        shutil.copy2(build / "pdf" / language / f"{doc_id}.pdf", docs / "pdf" / f"{doc_id}.pdf")
+        tree.copy(f"{DOCS}/pdf/{doc_id}.pdf", build / "pdf" / language / f"{doc_id}.pdf")
     if plan.bundle:
-        (docs / "bundle").mkdir(exist_ok=True)
-        shutil.copy2(
-            build / "bundle" / language / "inspector-bundle.pdf", docs / "bundle" / "inspector-bundle.pdf"
-        )
+        tree.copy(f"{DOCS}/bundle/inspector-bundle.pdf", build / "bundle" / language / "inspector-bundle.pdf")
