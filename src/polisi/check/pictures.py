@@ -1,10 +1,10 @@
 """Pictures every output can show: a file or ``data:`` picture the PDF renderer can read, written in
 Markdown so that the PDF and the Word copy embed it.
 
-WeasyPrint refuses a whole PDF for one picture it cannot read (a file saved half-way, a
-document renamed ``.png``, a ``data:`` address cut short), and a picture written as raw HTML
-(``<img src="media/plan.png">``) is never embedded, so the PDF refuses it too and the Word copy
-drops it. Both are found here, at the picture, before any build is tried.
+WeasyPrint refuses a whole PDF for one picture it cannot read (a document renamed ``.png``, a
+broken SVG, a ``data:`` address cut short) and prints a file saved half-way only as far as it
+goes; a picture written as raw HTML (``<img src="media/plan.png">``) is never embedded, so the PDF
+refuses it and the Word copy drops it. All are found here, at the picture, before any build.
 """
 
 from __future__ import annotations
@@ -108,12 +108,18 @@ def _picture_problem(data: bytes | None, kind: str, shown: str) -> str | None:
         except etree.XMLSyntaxError as exc:
             return f"{shown} is not a readable SVG picture ({str(exc)[:60]}): export it again"
         return None
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint sets this flag when it is imported and then prints a picture cut short as far as
+    # it goes; a cut picture is not what its author saved, so it is read strictly here, whatever
+    # else ran in this process, and the answer does not depend on it.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(BytesIO(data)) as picture:
             picture.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         reason = " ".join(re.sub(r"<[^>]*>", "", str(exc)).split())[:60]
         return f"{shown} is not a picture the PDF can show ({reason}): save it again as PNG or JPEG"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     return None
