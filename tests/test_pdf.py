@@ -14,7 +14,7 @@ from polisi.history.git import load_history
 from polisi.render.pdf import render_pdf
 from polisi.render.pdf_build import document_job
 
-from .pdf_handbook import AS_OF, git, pdftotext, run
+from .pdf_handbook import AS_OF, git, pdf_table, pdftotext, run
 from .word_fixtures import png
 
 
@@ -47,12 +47,19 @@ def test_every_page_has_the_running_header_and_footer(built: Path) -> None:
         assert f"Page {number} of {len(pages)}" in page
 
 
-def test_revision_history_comes_from_git(built: Path) -> None:
+def test_revision_history_comes_from_the_approval_record(built: Path) -> None:
+    assert pdf_table(pdf(built, "POL-SAF-01"), ["Version", "Date", "Decision", "Change", "Evidence"]) == [
+        ["2.0", "1 April 2026", "Approved by Responsible Individual", "Report to the local authority the same day",
+         "Board minutes 2026-04-01, item 4"],
+        ["1.0", "1 October 2025", "Reviewed by Registered Manager; no change",
+         "Checked after the local authority changed its referral line; no change needed", "not recorded"],
+        ["1.0", "1 April 2025", "Approved by Board", "First safeguarding policy of the centre", "not recorded"],
+    ]
     text = pdftotext(pdf(built, "POL-SAF-01"))
-    history = text[text.index("Revision history"):]
-    assert "Draft allegations procedure" in history and "First approved handbook" in history
-    assert history.index("Draft allegations procedure") < history.index("First approved handbook")  # newest first
-    assert "2 March 2026" in history and "Policy Lead" in history
+    for commit in ("Draft allegations procedure", "First approved handbook", "Policy Lead"):
+        assert commit not in text  # commit messages and their authors are the policy lead's, not inspectors'
+    draft = pdftotext(pdf(built, "PRO-SAF-02"))
+    assert "No approval recorded." in draft[draft.index("Revision history"):]
 
 
 def test_draft_carries_a_watermark_and_approved_does_not(built: Path) -> None:

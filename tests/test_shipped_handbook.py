@@ -214,3 +214,37 @@ def test_company_level_notifications_are_the_providers(handbook: Handbook) -> No
     body = handbook.get("POL-NOT-01").body  # type: ignore[union-attr]
     row = next(line for line in body.splitlines() if "paragraphs 2 to 7" in line and line.startswith("|"))
     assert "| Provider (board secretary) |" in row
+
+
+GENERIC = "Approval recorded from the approved text; no change summary was kept at the time"
+
+
+def test_every_approval_has_a_change_summary_of_its_own(handbook: Handbook) -> None:
+    """The records say what changed (written from the documents' git history), never the placeholder; no
+    evidence is invented: where the minutes are not known the record names none."""
+    entries = [(doc_id, e) for doc_id, record in handbook.records.items() for e in record.entries]
+    assert len(entries) >= 60
+    assert [(doc_id, e.version) for doc_id, e in entries if e.summary == GENERIC or len(e.summary.split()) < 4] == []
+    assert [(doc_id, e.evidence) for doc_id, e in entries if e.evidence] == []
+    first = {doc_id: record.entries[0] for doc_id, record in handbook.records.items()}
+    assert first["POL-CR-01"].summary == "First version of the policy on positive behaviour, control and restraint"
+    assert handbook.records["POL-SAF-01"].approval_of("4.1").summary.startswith(  # type: ignore[union-attr]
+        "Designated safeguarding person replaces Designated Safeguarding Lead")
+
+
+def test_re_recording_a_corrected_text_keeps_its_summary(tmp_path: Path) -> None:
+    """scripts/record_shipped_approvals.py after a developer's correction: the new digest, the same summary."""
+    import shutil
+
+    from polisi.edit.record_only import record_stated_approvals
+
+    for name in ("polisi.yml", "statement_of_purpose", "policies", "procedures", "approvals"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    assert record_stated_approvals(tmp_path) == []  # every record already holds its document's text
+    policy = tmp_path / "policies/POL-WB-01.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("trade union", "union"), encoding="utf-8")
+    (written,) = record_stated_approvals(tmp_path)
+    before = load_handbook(REPO).records["POL-WB-01"].approval_of("3.1")
+    assert written[0] == "POL-WB-01" and before is not None
+    assert (written[1].summary, written[1].sha256 != before.sha256) == (before.summary, True)

@@ -127,7 +127,8 @@ def test_import_lists_every_guess_and_what_needs_attention(handbook: Path, word_
     ]
     assert out[11:14] == [
         "  needs attention:",
-        '    procedures/PRO-MED-01.md:18: "Regulation 11" not proposed: REG-2017:reg-11 / SPRI-2017:reg-11 is not in the catalogue',
+        '    procedures/PRO-MED-01.md:18: "Regulation 11" not proposed: '
+        "REG-2017:reg-11 / SPRI-2017:reg-11 is not in the catalogue",
         "    list it in the procedures of POL-SAF-01",
     ]
     assert out[14] == "polisi check on the imported documents: no findings"

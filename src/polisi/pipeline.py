@@ -19,16 +19,20 @@ from typing import TYPE_CHECKING
 from polisi.check.gate import Checked, load_checked
 from polisi.output import format_report
 from polisi.publish import build_lock, new_generation, public_path
+from polisi.render.progress import Progress, silent
+
+SITE_STAGE = "Staff site"
+"""Counted as one step: MkDocs builds it in one go."""
 
 if TYPE_CHECKING:
     from polisi.history.git import History
     from polisi.signing.signer import Signer
 
 
-def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
+def build_all(root: Path, as_of: date, say: Callable[[str], None], progress: Progress = silent) -> Checked:
     """Check, then publish every output: signed PDFs, the Word copies, the inspector bundle (whose
     signed manifest lists both), and the site (which links the PDFs and bundle). ``say`` receives
-    one line per stage."""
+    one line per stage, ``progress`` the counts as each stage goes."""
     from polisi.history.git import load_history
     from polisi.signing.signer import signer_for
 
@@ -37,10 +41,12 @@ def build_all(root: Path, as_of: date, say: Callable[[str], None]) -> Checked:
     say(format_report(checked.report, "text"))
     signer = signer_for(checked.handbook)
     with publishing(checked) as staged:
-        say(publish_pdfs(staged, history, signer))
-        say(publish_word(staged))
-        say(publish_bundle(staged, history, signer, as_of))
+        say(publish_pdfs(staged, history, signer, progress=progress))
+        say(publish_word(staged, progress=progress))
+        say(publish_bundle(staged, history, signer, as_of, progress=progress))
+        progress(SITE_STAGE, 0, 1)
         say(publish_site(staged, history, as_of))
+        progress(SITE_STAGE, 1, 1)
     return checked
 
 
@@ -55,22 +61,24 @@ def publishing(checked: Checked) -> Iterator[Checked]:
         yield dataclasses.replace(checked, handbook=dataclasses.replace(checked.handbook, config=config))
 
 
-def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequence[str] = ()) -> str:
+def publish_pdfs(checked: Checked, history: History, signer: Signer, ids: Sequence[str] = (), *,
+                 progress: Progress = silent) -> str:
     from polisi.render.pdf_build import build_pdfs
 
-    result = build_pdfs(checked.handbook, history, ids, signer=signer)
+    result = build_pdfs(checked.handbook, history, ids, signer=signer, progress=progress)
     total = len(result.rendered) + len(result.reused)
     return (f"{shown(result.folder)}: {total} PDFs ({len(result.rendered)} rendered, "
             f"{len(result.reused)} unchanged), {signer.description}")
 
 
 def publish_bundle(checked: Checked, history: History, signer: Signer, as_of: date, since: date | None = None,
-                   language: str | None = None) -> str:
+                   language: str | None = None, *, progress: Progress = silent) -> str:
     from polisi.render.bundle import build_bundle
     from polisi.render.bundle_languages import bundle_languages
 
     languages = bundle_languages(checked.handbook, language)
-    result = build_bundle(checked.handbook, history, as_of, since, signer=signer, languages=languages)
+    result = build_bundle(checked.handbook, history, as_of, since, signer=signer, languages=languages,
+                          progress=progress)
     laid_out = len(result.parts_rendered)
     state = f"rendered; {laid_out} part{'' if laid_out == 1 else 's'} laid out" if result.rendered else "unchanged"
     return f"{shown(result.path)}: inspector bundle ({state}), {signer.description}; manifest {shown(result.manifest)}"
@@ -84,10 +92,10 @@ def publish_site(checked: Checked, history: History, as_of: date, *, include_dra
     return f"{shown(built.path)}: staff site, {built.documents} documents{drafts}"
 
 
-def publish_word(checked: Checked, ids: Sequence[str] = ()) -> str:
+def publish_word(checked: Checked, ids: Sequence[str] = (), *, progress: Progress = silent) -> str:
     from polisi.render.docx import OUTPUT_FOLDER, build_docx
 
-    written = build_docx(checked, tuple(ids))
+    written = build_docx(checked, tuple(ids), progress)
     folder = checked.handbook.build_dir / OUTPUT_FOLDER
     return f"{shown(folder)}: Word copies of {len(written)} document{'s' * (len(written) != 1)}"
 

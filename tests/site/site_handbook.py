@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from polisi.handbook.approvals import content_digest, record_path
+
 AS_OF = date(2026, 6, 1)
 NEXT_REVIEW = "2027-03-01"
 """POL-SAF-01's next review: last reviewed 2026-03-01 + 12 months."""
@@ -24,6 +26,7 @@ FILES = {
     "polisi.yml": """\
 organisation: Example Care Ltd
 service: Example family centre
+whats_new_days: 110
 service_type: residential_family_centre
 not_applicable:
   SPRI-2017:reg-10: Example Care Ltd is an organisation, not an individual provider.
@@ -127,6 +130,48 @@ Replaced by the new arrangements.
 """,
 }
 
+RECORDS = {
+    "SOP-01": [
+        ("approved", "1.0", "Board", "2026-03-01", "First statement of purpose of the centre",
+         "Board minutes 2026-03-01, item 2"),
+    ],
+    "POL-SAF-01": [
+        ("approved", "1.0", "Responsible Individual", "2026-02-01", "First safeguarding policy of the centre", None),
+        ("reviewed", "1.0", "Registered Manager", "2026-02-15",
+         "Checked against the new regional procedures; nothing needed changing", None),
+        ("approved", "2.0", "Responsible Individual", "2026-03-01",
+         "Names the procedure for allegations against staff", "Board minutes 2026-03-01, item 4"),
+    ],
+    "PRO-SAF-01": [
+        ("approved", "1.1", "Registered Manager", "2026-03-01", "Tell the shift leader first, then write the record",
+         None),
+    ],
+}
+"""Each approved document's approval record: (event, version, by, date, summary, evidence), oldest first."""
+
+WHATS_NEW_DAYS = 110
+"""The handbook's ``whats_new_days``: on AS_OF the window reaches back to 11 February 2026, so the review of
+15 February is in it and the first approval (1 February) is not."""
+
+GUIDE = {
+    "docs/index.md": """\
+# How to use this site
+
+Start with the [safeguarding policy](../policies/POL-SAF-01.md). Read [who to ask](who-to-ask.md) when
+something is unclear.
+
+<script>alert("not on the staff site")</script>
+""",
+    "docs/who-to-ask.md": """\
+# Who to ask
+
+| Question | Ask |
+| --- | --- |
+| A policy | The shift leader |
+""",
+}
+"""The handbook's guide pages (``docs/``), which the site publishes under ``guide/``."""
+
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -152,24 +197,41 @@ def write_handbook(root: Path) -> Path:
     """Write the handbook, commit it on fixed dates (two revisions of POL-SAF-01), add a PDF."""
     root.mkdir(parents=True, exist_ok=True)
     _git(root, "init", "-q", "-b", "main", when="2026-02-01T10:00:00+00:00")
-    for name, text in FILES.items():
+    for name, text in {**FILES, **GUIDE}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.replace('version: "2.0"', 'version: "1.0"'), encoding="utf-8")
     _git(root, "add", "-A", when="2026-02-01T10:00:00+00:00")
     _git(root, "commit", "-q", "-m", "First handbook", when="2026-02-01T10:00:00+00:00")
     (root / "policies/POL-SAF-01.md").write_text(FILES["policies/POL-SAF-01.md"], encoding="utf-8")
+    write_records(root)
+    _git(root, "add", "-A", when="2026-03-01T10:00:00+00:00")
     _git(
         root,
         "commit",
         "-q",
-        "-am",
+        "-m",
         "Safeguarding policy version 2.0 approved",
         when="2026-03-01T10:00:00+00:00",
     )
     (root / "build" / "pdf").mkdir(parents=True)
     (root / "build" / "pdf" / "POL-SAF-01.pdf").write_bytes(MINIMAL_PDF)
     return root
+
+
+def write_records(root: Path) -> None:
+    """``approvals/<ID>.yml`` for :data:`RECORDS`, each entry holding the digest of the current text."""
+    for doc_id, entries in RECORDS.items():
+        path = next(p for p in FILES if p.endswith(f"/{doc_id}.md"))
+        digest = content_digest(path, FILES[path])
+        lines = [f"id: {doc_id}", "entries:"]
+        for event, version, by, on, summary, evidence in entries:
+            lines += [f"  - event: {event}", f'    version: "{version}"', f"    by: {by}", f"    date: {on}",
+                      f"    sha256: {digest}", f"    summary: {summary}"]
+            lines += [f"    evidence: {evidence}"] if evidence else []
+        file = root / record_path(doc_id)
+        file.parent.mkdir(exist_ok=True)
+        file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def run_polisi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -39,6 +39,7 @@ PAGES = [
     "areas.html",
     "legal-basis.html",
     "review-schedule.html",
+    "whats-new.html",
     "unpublished/PRO-SAF-02.html",
     "404.html",
 ]
@@ -247,6 +248,47 @@ def test_review_state_is_the_readers_everywhere(
     expect(listing.locator("tr:has-text('PRO-SAF-01') .polisi-state")).to_have_text(
         {"overdue": "Overdue", "due": "Due soon", "in_date": "In date"}[state]
     )
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (BEFORE_REVIEW, [("POL-SAF-01", "2.0"), ("PRO-SAF-01", "1.1"), ("SOP-01", "1.0"), ("POL-SAF-01", "1.0")]),
+        (datetime(2026, 6, 6, 9, 0), [("POL-SAF-01", "2.0"), ("PRO-SAF-01", "1.1"), ("SOP-01", "1.0")]),
+        (datetime(2026, 6, 20, 9, 0), []),
+    ],
+    ids=["as-built", "review-left-the-window", "nothing-left"],
+)
+def test_whats_new_window_ends_on_the_readers_date(
+    visit: Visit, when: datetime, expected: list[tuple[str, str]]
+) -> None:
+    """110 days back from the reader's date: on 6 June the review of 15 February is 111 days old, on
+    20 June the approvals of 1 March are too; the sentence above the table names the reader's date."""
+    page = visit.open("whats-new.html", when=when)
+    expect(page.locator("time.polisi-today")).to_have_text(f"{when.day} {when:%B %Y}")
+    rows = page.locator("tr[data-decided]:visible")
+    assert [(row.locator(".polisi-id").inner_text(), row.locator("td").nth(2).inner_text())
+            for row in rows.all()] == expected
+    empty = page.locator(".polisi-empty")
+    if expected:
+        expect(empty).to_be_hidden()
+    else:
+        expect(empty).to_have_text("No document was approved or reviewed in the last 110 days.")
+        expect(page.locator("[data-whats-new-days] table")).to_be_hidden()
+    link = visit.open("index.html", when=when).get_by_role("link", name="What's new").first
+    link.click()
+    expect(link.page).to_have_url(visit.site_url + "whats-new.html")
+
+
+def test_whats_new_without_script_is_the_window_up_to_the_build_date(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "whats-new.html")
+        expect(page.locator("time.polisi-today")).to_have_text("1 June 2026")
+        assert page.locator("tr[data-decided]:visible").count() == 4
+    finally:
+        context.close()
 
 
 def test_opened_from_disk_says_search_needs_the_server(

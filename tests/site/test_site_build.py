@@ -59,6 +59,7 @@ def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) ->
         "procedures/PRO-SAF-01",
         "legal-basis",
         "review-schedule",
+        "whats-new",
         "policies/index",
         "procedures/index",
     ):
@@ -75,6 +76,13 @@ def test_staff_build_publishes_approved_documents_only(built_site: BuiltSite) ->
 
 def _words(fragment: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+def _table(fragment: str) -> list[list[str]]:
+    """The cells' words of the first table in ``fragment``, row by row (the header row first)."""
+    table = fragment[fragment.index("<table") : fragment.index("</table>")]
+    return [[_words(cell) for cell in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, re.S)]
 
 
 def test_document_page_opens_with_what_staff_need(built_site: BuiltSite) -> None:
@@ -124,10 +132,17 @@ def test_document_page_opens_with_what_staff_need(built_site: BuiltSite) -> None
     )
     assert 'href="../areas.html#saf"' in about
     history = page[page.index('id="revision-history"') :]
-    assert history.index("Safeguarding policy version 2.0 approved") < history.index(
-        "First handbook"
-    )
-    assert "1 March 2026" in history and "Policy Lead" in history
+    assert _table(history) == [
+        ["Version", "Date", "Decision", "Change", "Evidence"],
+        ["2.0", "1 March 2026", "Approved by Responsible Individual",
+         "Names the procedure for allegations against staff", "Board minutes 2026-03-01, item 4"],
+        ["1.0", "15 February 2026", "Reviewed by Registered Manager; no change",
+         "Checked against the new regional procedures; nothing needed changing", "Not recorded"],
+        ["1.0", "1 February 2026", "Approved by Responsible Individual", "First safeguarding policy of the centre",
+         "Not recorded"],
+    ]
+    for commit_word in ("Safeguarding policy version 2.0 approved", "First handbook", "Policy Lead"):
+        assert commit_word not in page  # commit messages and authors are the policy lead's, not staff's
     procedure = _text(built_site.staff / "procedures/PRO-SAF-01.html")
     assert re.search(r"<dt>Policy</dt><dd>.*?href=\"../policies/POL-SAF-01.html\"", procedure)
     assert 'href="../policies/POL-SAF-01.html">safeguarding policy</a>' in procedure
@@ -241,6 +256,52 @@ def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:
         "¶ POL-SAF-01 Safeguarding children and adults at risk (policy) "
         "PRO-SAF-01 Responding to a safeguarding concern"
     )
+
+
+def test_whats_new_lists_the_windows_approvals_and_reviews_newest_first(built_site: BuiltSite) -> None:
+    """As built (no script): the decisions of the 110 days up to the build date, each linked."""
+    page = _text(built_site.staff / "whats-new.html")
+    content = page[page.index("<h1") :]
+    intro = content[content.index("<p>") : content.index("</p>")]
+    assert re.sub(r"<[^>]+>", "", intro) == (
+        "Documents approved or reviewed in the 110 days up to 1 June 2026, newest first.")
+    assert '<time class="polisi-today" datetime="2026-06-01">1 June 2026</time>' in intro
+    assert _table(content) == [
+        ["Date", "Document", "Version", "Decision", "Change"],
+        ["1 March 2026", "POL-SAF-01 Safeguarding children and adults at risk", "2.0",
+         "Approved by Responsible Individual", "Names the procedure for allegations against staff"],
+        ["1 March 2026", "PRO-SAF-01 Responding to a safeguarding concern", "1.1", "Approved by Registered Manager",
+         "Tell the shift leader first, then write the record"],
+        ["1 March 2026", "SOP-01 Statement of purpose", "1.0", "Approved by Board",
+         "First statement of purpose of the centre"],
+        ["15 February 2026", "POL-SAF-01 Safeguarding children and adults at risk", "1.0",
+         "Reviewed by Registered Manager; no change",
+         "Checked against the new regional procedures; nothing needed changing"],
+    ]
+    assert re.findall(r'<tr data-decided="([\d-]+)">\s*<td>.*?</td>\s*<td><a href="([^"]+)"', content, re.S) == [
+        ("2026-03-01", "policies/POL-SAF-01.html"), ("2026-03-01", "procedures/PRO-SAF-01.html"),
+        ("2026-03-01", "statement_of_purpose/SOP-01.html"), ("2026-02-15", "policies/POL-SAF-01.html")]
+    assert 'data-whats-new-days="110"' in content
+    assert "First safeguarding policy of the centre" not in content  # 1 February: before the window
+    home = _text(built_site.staff / "index.html")
+    assert re.search(r'<a href="whats-new.html" class="md-nav__link">\s*(<[^>]+>\s*)*What\'s new', home)  # navigation
+    assert ('<li><strong><a href="whats-new.html">What\'s new</a></strong>: documents approved or reviewed in the '
+            "last 110 days, with what changed.</li>") in home[home.index('class="md-content"') :]
+
+
+def test_the_handbooks_guide_pages_are_published_under_guide(built_site: BuiltSite) -> None:
+    guide = _text(built_site.staff / "guide/index.html")
+    content = guide[guide.index('class="md-content"') :]
+    assert _words(content[content.index("<h1") : content.index("</article>")]) == (
+        "How to use this site ¶ Start with the safeguarding policy . Read who to ask when something is unclear."
+    )
+    assert 'href="../policies/POL-SAF-01.html">safeguarding policy</a>' in content
+    assert 'href="who-to-ask.html">who to ask</a>' in content
+    assert "<script>alert" not in guide  # cleaned like any document body
+    assert _table(_text(built_site.staff / "guide/who-to-ask.html")) == [
+        ["Question", "Ask"], ["A policy", "The shift leader"]]
+    assert re.search(r'<a href="guide/index.html" class="md-nav__link">\s*(<[^>]+>\s*)*Guide', _text(
+        built_site.staff / "index.html"))
 
 
 def test_site_references_nothing_outside_itself(built_site: BuiltSite) -> None:

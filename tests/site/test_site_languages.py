@@ -12,10 +12,11 @@ import http.server
 import re
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.bilingual import bilingual_handbook
 from tests.gitbook import polisi
 
@@ -114,6 +115,36 @@ def test_polisis_own_words_exist_in_both_languages(site: Path) -> None:
     for words in ("Amserlen adolygu", "Caiff dogfennau eu grwpio", "Yn hwyr", "Mewn pryd", "Adolygiad nesaf"):
         assert words in schedule
     assert "Clauses no document cites" in (site / "legal-basis.html").read_text(encoding="utf-8")
+
+
+def test_welsh_pages_give_the_readers_date_in_welsh(page: tuple[Page, str]) -> None:
+    """The "as on" date review.js sets from the reader's clock is in the page's language."""
+    tab, url = page
+    browser = tab.context.browser
+    assert browser is not None
+    reader = browser.new_page()
+    try:
+        reader.clock.set_fixed_time(datetime(2026, 3, 5, 9, 0))
+        for path in ("cy/whats-new.html", "cy/index.html"):
+            reader.goto(url + path)
+            expect(reader.locator("time.polisi-today")).to_have_text("5 Mawrth 2026")
+        reader.goto(url + "whats-new.html")
+        expect(reader.locator("time.polisi-today")).to_have_text("5 March 2026")
+    finally:
+        reader.close()
+
+
+def test_the_welsh_revision_history_is_the_approval_record_in_welsh_words(site: Path) -> None:
+    """Labels and decisions in Welsh; the record's summary, written in English, is marked as English."""
+    page = (site / "cy" / "policies" / "POL-SAF-01.html").read_text(encoding="utf-8").replace("&#39;", "'")
+    history = page[page.index('id="revision-history"'):]
+    table = history[history.index("<table"):history.index("</table>")]
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+             for c in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", table, re.S)]
+    summary = "Approval recorded from the approved text; no change summary was kept at the time"
+    assert cells == ["Fersiwn", "Dyddiad", "Penderfyniad", "Newid", "Tystiolaeth",
+                     "1.0", "10 Ionawr 2026", "Cymeradwywyd gan Board", summary, "Heb ei gofnodi"]
+    assert f'<td lang="en-GB">{summary}</td>' in table
 
 
 @pytest.mark.parametrize("path", ["cy/policies/POL-SAF-01.html", "cy/statement_of_purpose/SOP-01.html"])

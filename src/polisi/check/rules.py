@@ -17,6 +17,7 @@ from polisi.check.approval_record import approval_record
 from polisi.check.areas import undeclared_areas
 from polisi.check.containment import containment
 from polisi.check.fidelity import fidelity
+from polisi.check.guide import guide_links
 from polisi.check.pictures import pictures
 from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
@@ -269,4 +270,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
-                           not_applicable, containment, undeclared_areas, fidelity, pictures)
+                           not_applicable, containment, undeclared_areas, fidelity, guide_links, pictures)

@@ -82,9 +82,11 @@ def build_all(path: Path, as_of: date | None) -> None:
     manifest lists both) and the staff site (which links them). Nothing is
     built when the check finds errors, including text changed since its approval.
     """
+    from polisi.cli.progress import progress_display
     from polisi.pipeline import build_all as build_everything
 
-    build_everything(path, _today(as_of), click.echo)
+    with progress_display() as progress:
+        build_everything(path, _today(as_of), click.echo, progress)
 
 
 @build_group.command("docx")
@@ -215,6 +217,7 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     argument is a document id. Unchanged documents are not rendered again.
     """
     from polisi.check.gate import load_checked
+    from polisi.cli.progress import progress_display
     from polisi.history.git import load_history
     from polisi.pipeline import publish_pdfs, publishing, stale_bundle_note
     from polisi.signing.signer import signer_for
@@ -222,8 +225,8 @@ def build_pdf(targets: tuple[str, ...], as_of: date | None) -> None:
     path, ids = (Path(targets[0]), targets[1:]) if targets and Path(targets[0]).is_dir() else (Path("."), targets)
     checked = load_checked(path, _today(as_of))
     signer = signer_for(checked.handbook)
-    with publishing(checked) as staged:
-        click.echo(publish_pdfs(staged, load_history(checked.handbook.root), signer, ids))
+    with publishing(checked) as staged, progress_display() as progress:
+        click.echo(publish_pdfs(staged, load_history(checked.handbook.root), signer, ids, progress=progress))
     _note(stale_bundle_note(checked))
 
 
@@ -242,6 +245,7 @@ def _note(line: str | None) -> None:
 def build_bundle_command(path: Path, as_of: date | None, since: date | None, language: str | None) -> None:
     """Build the signed inspector bundle and its manifest.json into build/bundle."""
     from polisi.check.gate import load_checked
+    from polisi.cli.progress import progress_display
     from polisi.history.git import load_history
     from polisi.pipeline import publish_bundle, publishing
     from polisi.signing.signer import signer_for
@@ -249,8 +253,8 @@ def build_bundle_command(path: Path, as_of: date | None, since: date | None, lan
     checked = load_checked(path, _today(as_of))
     history = load_history(checked.handbook.root)
     signer = signer_for(checked.handbook)
-    with publishing(checked) as staged:
-        click.echo(publish_bundle(staged, history, signer, _today(as_of), since, language))
+    with publishing(checked) as staged, progress_display() as progress:
+        click.echo(publish_bundle(staged, history, signer, _today(as_of), since, language, progress=progress))
 
 
 @cli.command("verify")

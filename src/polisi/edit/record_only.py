@@ -111,8 +111,9 @@ def _set_last_reviewed(doc: Document, on: date) -> str:
 
 def record_stated_approvals(root: Path) -> list[tuple[str, RecordEntry]]:
     """Write, without committing, the approval of each approved document's current version whose record
-    is missing it or holds something else for it (entries of other versions are kept); return the ids
-    and entries written.
+    is missing it or holds another approver, date or digest for it (entries of other versions are kept,
+    and so are the summary and evidence already recorded for this version); return the ids and entries
+    written.
 
     For example handbooks and test fixtures whose "approvals" are part of the example: a real handbook
     records an approval that happened with ``polisi approve --existing``, which shows the text first.
@@ -122,13 +123,15 @@ def record_stated_approvals(root: Path) -> list[tuple[str, RecordEntry]]:
     for doc in handbook:
         if not doc.approved or doc.meta.approved_by is None or doc.meta.approved_on is None:
             continue
+        record = handbook.records.get(doc.id)
+        held = record.approval_of(doc.meta.version) if record else None
         entry = RecordEntry(
             event="approved", version=doc.meta.version, by=doc.meta.approved_by, on=doc.meta.approved_on,
-            sha256=source_digest(doc.source), summary=EXISTING_SUMMARY,
+            sha256=source_digest(doc.source), summary=held.summary if held else EXISTING_SUMMARY,
+            evidence=held.evidence if held else None,
         )
-        record = handbook.records.get(doc.id)
         earlier = [e for e in record.entries if e.version != entry.version] if record else []
-        if record is not None and record.approval_of(entry.version) == entry:
+        if held == entry:
             continue
         file = root / record_path(doc.id)
         file.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -78,9 +79,24 @@ class ApprovalRecord:
     def approvals(self) -> tuple[RecordEntry, ...]:
         return tuple(e for e in self.entries if e.event == "approved")
 
+    def newest_first(self) -> tuple[RecordEntry, ...]:
+        """The entries as a revision history shows them: the latest decision first (entries of one day
+        in the reverse of the order they were recorded)."""
+        ordered = sorted(enumerate(self.entries), key=lambda item: (item[1].on, item[0]), reverse=True)
+        return tuple(entry for _, entry in ordered)
+
     def approval_of(self, version: str) -> RecordEntry | None:
         """The latest approval entry of ``version`` (``None`` if that version was never recorded)."""
         return next((e for e in reversed(self.entries) if e.event == "approved" and e.version == version), None)
+
+
+def decisions_between(records: Mapping[str, ApprovalRecord], since: date, until: date) -> list[tuple[str, RecordEntry]]:
+    """Every ``(doc_id, entry)`` decided from ``since`` to ``until`` (both included): newest day first, and
+    on one day by document id, a document's later entry first. What the site's "What's new" page lists,
+    and (oldest first) the bundle's change log."""
+    found = [(-entry.on.toordinal(), doc_id, -n, entry) for doc_id, record in records.items()
+             for n, entry in enumerate(record.entries) if since <= entry.on <= until]
+    return [(doc_id, entry) for _, doc_id, _, entry in sorted(found, key=lambda item: item[:3])]
 
 
 def content_digest(path: str, text: str) -> str:

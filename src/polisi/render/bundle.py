@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pikepdf
 
+from polisi.handbook.approvals import decisions_between
 from polisi.handbook.catalogue import Clause
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.history.git import History
@@ -35,10 +36,12 @@ from polisi.publish import replace_folder, write_atomically
 from polisi.render.bundle_cache import PartCache
 from polisi.render.bundle_coverage import coverage_rows
 from polisi.render.bundle_languages import bundle_folder, cover_line, language_note, part_name, views
+from polisi.render.labels import labels
 from polisi.render.pdf import PdfJob, RenderFailed
 from polisi.render.pdf_build import pdf_name
 from polisi.render.pdf_merge import LINK_PREFIX, MergePart, merge_parts
 from polisi.render.print_html import PrintDocument, long_date, pdf_dates, print_document, render_template
+from polisi.render.progress import Progress, silent
 from polisi.signing.manifest import BUNDLE_FILE, MANIFEST, embed_manifest, manifest_bytes, published_files, sha256_of
 from polisi.signing.signer import Signer
 
@@ -70,11 +73,17 @@ class StatusRow:
 
 @dataclass(frozen=True)
 class ChangeRow:
+    """One decision of an approval record in the change log: an approval or a review that changed nothing."""
+
     date: str
     id: str
     href: str | None
     title: str
-    change: str
+    version: str
+    decision: str
+    summary: str
+    evidence: str
+    """Where the decision is minuted, or that the record does not say."""
 
 
 @dataclass(frozen=True)
@@ -244,7 +253,7 @@ def bundle_plan(handbook: Handbook, history: History, as_of: date, since: date |
         parts.append(register("acknowledgements", "Acknowledgement coverage", coverage=acknowledged))
     if since:
         parts.append(register("changes", f"Changes since {long_date(since)}", since=long_date(since),
-                              changes=_changes(handbook, history, since, href)))
+                              changes=_changes(handbook, since, as_of, href)))
     parts.extend(Part(part_name(d), label(d), d.kind.value, document_job(d, "document" if n else "documents"), n > 0)
                  for n, d in enumerate(docs))
     context.update(watermark=bool(dirty), created=created.isoformat(), modified=modified.isoformat())
@@ -259,6 +268,7 @@ def build_bundle(
     *,
     signer: Signer,
     languages: Sequence[str] = (),
+    progress: Progress = silent,
 ) -> BundleBuild:
     """Render (changed parts only), merge, sign and write the bundle and its manifest into ``build/bundle``.
 
@@ -276,7 +286,12 @@ def build_bundle(
     guess = cached.get("contents_pages")
     plan = bundle_plan(handbook, history, as_of, since, demonstration=signer.identity.demonstration,
                        languages=languages)
-    unsigned, contents_pages = render_bundle(plan, parts.render, guess if isinstance(guess, int) and guess > 0 else 2)
+
+    def render(batch: Sequence[Part]) -> list[bytes]:
+        """Lay out parts, counting those of the plan (the contents, laid out last, are a moment's work)."""
+        return parts.render(batch, progress if batch is plan.parts else silent)
+
+    unsigned, contents_pages = render_bundle(plan, render, guess if isinstance(guess, int) and guess > 0 else 2)
     parts.prune()
     manifest = manifest_bytes(published_files(out), history.head, as_of)
     unsigned = embed_manifest(unsigned, manifest, plan.modified)  # the signature covers the manifest
@@ -386,18 +401,13 @@ def _status(doc: Document, as_of: date, warning_days: int, href: str | None) -> 
                      long_date(meta.approved_on), long_date(meta.last_reviewed), long_date(doc.next_review), state)
 
 
-def _changes(handbook: Handbook, history: History, since: date,
-             href: Callable[[str], str | None]) -> list[ChangeRow]:
-    """Approvals on or after ``since`` and every commit since then that changed a document."""
-    rows: list[tuple[date, str, ChangeRow]] = []
-    for doc in handbook.documents:
-        if doc.meta.approved_on and doc.meta.approved_on >= since:
-            row = ChangeRow(long_date(doc.meta.approved_on), doc.id, href(doc.id), doc.title,
-                            f"Version {doc.meta.version} approved by {doc.meta.approved_by}")
-            rows.append((doc.meta.approved_on, doc.id, row))
-        for rev in history.of(doc.path):
-            if rev.date.date() >= since:
-                row = ChangeRow(long_date(rev.date), doc.id, href(doc.id), doc.title,
-                                f"Revised: {rev.message} ({rev.short}, {rev.author})")
-                rows.append((rev.date.date(), doc.id, row))
-    return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1], r[2].change), reverse=False)]
+def _changes(handbook: Handbook, since: date, until: date, href: Callable[[str], str | None]) -> list[ChangeRow]:
+    """Every approval and review the approval records hold from ``since`` to ``until``, oldest first
+    (never commit messages: what an inspector reads is what the approver decided)."""
+    t = labels("en")
+    return [
+        ChangeRow(long_date(entry.on), doc_id, href(doc_id), doc.title, entry.version,
+                  t[f"revision.{entry.event}"].format(by=entry.by), entry.summary, entry.evidence or t["not_recorded"])
+        for doc_id, entry in sorted(decisions_between(handbook.records, since, until), key=lambda d: d[1].on)
+        if (doc := handbook.get(doc_id)) is not None
+    ]

@@ -13,6 +13,9 @@ from typing import Protocol
 import pikepdf
 
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
+from polisi.render.progress import Progress, silent
+
+BUNDLE_STAGE = "Inspector bundle parts"
 
 
 class LaidOutPart(Protocol):
@@ -31,11 +34,15 @@ class PartCache:
         self.rendered: list[str] = []
         """Names of the parts laid out by this build (not found in the cache)."""
 
-    def render(self, parts: Sequence[LaidOutPart]) -> list[bytes]:
+    def render(self, parts: Sequence[LaidOutPart], progress: Progress = silent) -> list[bytes]:
+        """Each part's unsigned PDF, laying out those not cached; ``progress`` counts the parts, cached first."""
         keys = [p.job.key() for p in parts]
         self.used.update(keys)
         missing = {key: part for key, part in zip(keys, parts, strict=True) if not self._usable(key)}
-        results = in_processes(_render_part, [p.job for p in missing.values()])
+        cached = len(parts) - len(missing)
+        progress(BUNDLE_STAGE, cached, len(parts))
+        results = in_processes(_render_part, [p.job for p in missing.values()],
+                               finished=lambda n: progress(BUNDLE_STAGE, cached + n, len(parts)))
         failed = [(p.name, r) for p, r in zip(missing.values(), results, strict=True) if isinstance(r, str)]
         if failed:
             raise RenderFailed(f"bundle part {failed[0][0]}: {failed[0][1]}")

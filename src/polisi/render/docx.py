@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from html import escape
 from importlib import resources
@@ -28,9 +28,11 @@ from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
 from polisi.render.labels import labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
+from polisi.render.progress import Progress, silent
 from polisi.word.pandoc import run_pandoc
 from polisi.word.roundtrip import ADMONITIONS, TOP_HEADING, admonition_kinds
 
+WORD_STAGE = "Word copies"
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""
 HANDBOOK_REFERENCE = "word/reference.docx"
@@ -38,10 +40,11 @@ HANDBOOK_REFERENCE = "word/reference.docx"
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
 _HEADING_TAG = re.compile(r"<h([1-6])\b")
 
-def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
+def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = silent) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
 
-    Naming documents refreshes just those files and keeps the other copies already there.
+    Naming documents refreshes just those files and keeps the other copies already there; ``progress``
+    counts the copies as they are written.
     """
     handbook = checked.handbook
     languages = handbook.config.translation_languages
@@ -56,9 +59,13 @@ def build_docx(checked: Checked, ids: Sequence[str] = ()) -> list[Path]:
         for code in languages:
             (staging / code).mkdir(exist_ok=True)
         workers = min(len(documents), os.cpu_count() or 1) or 1
+        progress(WORD_STAGE, 0, len(documents))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda doc: export_document(handbook, doc, staging / docx_name(doc), reference),
-                          documents))
+            futures = [pool.submit(export_document, handbook, doc, staging / docx_name(doc), reference)
+                       for doc in documents]
+            for count, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                progress(WORD_STAGE, count, len(documents))
     return [target / docx_name(doc) for doc in documents]
 
 

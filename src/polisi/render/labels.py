@@ -49,10 +49,13 @@ EN: dict[str, str] = {
     "policy_of_procedure": "The policy this procedure carries out",
     "revision_history": "Revision history",
     "date": "Date",
-    "commit": "Commit",
-    "author": "Author",
+    "decision": "Decision",
     "change": "Change",
-    "no_revisions": "No revisions recorded",
+    "evidence": "Evidence",
+    "revision.approved": "Approved by {by}",
+    "revision.reviewed": "Reviewed by {by}; no change",
+    "not_recorded": "not recorded",
+    "no_approval": "No approval recorded",
     "draft_mark": "DRAFT",
     "draft_not_approved": "Status: {status}. Not approved; not in force.",
     "draft_uncommitted": "Built from uncommitted changes; not the approved text.",
@@ -112,10 +115,13 @@ CY: dict[str, str] = {
     "policy_of_procedure": "Y polisi y mae'r weithdrefn hon yn ei roi ar waith",
     "revision_history": "Hanes diwygio",
     "date": "Dyddiad",
-    "commit": "Ymrwymiad",
-    "author": "Awdur",
+    "decision": "Penderfyniad",
     "change": "Newid",
-    "no_revisions": "Dim diwygiadau wedi'u cofnodi",
+    "evidence": "Tystiolaeth",
+    "revision.approved": "Cymeradwywyd gan {by}",
+    "revision.reviewed": "Adolygwyd gan {by}; dim newid",
+    "not_recorded": "heb ei gofnodi",
+    "no_approval": "Dim cymeradwyaeth wedi'i chofnodi",
     "draft_mark": "DRAFFT",
     "draft_not_approved": "Statws: {status}. Heb ei chymeradwyo; nid yw mewn grym.",
     "draft_uncommitted": "Wedi'i hadeiladu o newidiadau heb eu hymrwymo; nid hwn yw'r testun a gymeradwywyd.",
@@ -151,6 +157,13 @@ _MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 def labels(language: str | None) -> Mapping[str, str]:
     """polisi's labels in ``language`` (a code such as ``cy``, or a tag such as ``en-GB``)."""
     return LABELS.get((language or "en").split("-")[0].lower(), EN)
+
+
+def month_names(language: str | None = None) -> list[str]:
+    """The twelve month names :func:`long_date` writes in ``language``, for the site's script to write
+    the reader's date the same way (browsers' own Welsh dates cannot be relied on)."""
+    months = _MONTHS.get((language or "en").split("-")[0].lower())
+    return list(months) if months else [f"{date(2000, month, 1):%B}" for month in range(1, 13)]
 
 
 def long_date(value: date | datetime | None, language: str | None = None) -> str:

@@ -18,7 +18,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -166,17 +166,27 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def in_processes(work: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+def in_processes(work: Callable[[T], R], items: Sequence[T], workers: int | None = None,
+                 finished: Callable[[int], None] | None = None) -> list[R]:
     """``work`` on every item, one process per item on up to two cores; results in item order.
 
+    ``finished(n)`` is told, as each result arrives, how many have (for a progress display).
     WeasyPrint is single-threaded, so processes are how a build uses both cores.
     ``work`` must be a module-level function so worker processes can find it.
     """
+    tell = finished or (lambda n: None)
     workers = min(workers or MAX_WORKERS, len(items), os.cpu_count() or 1)
     if workers <= 1:
-        return [work(item) for item in items]
+        results = []
+        for item in items:
+            results.append(work(item))
+            tell(len(results))
+        return results
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-        return list(pool.map(work, items))
+        futures = [pool.submit(work, item) for item in items]
+        for count, _ in enumerate(as_completed(futures), start=1):
+            tell(count)
+        return [future.result() for future in futures]
 
 
 def die_with_parent() -> None:

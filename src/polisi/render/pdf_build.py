@@ -32,10 +32,12 @@ from polisi.render.print_html import (
     render_template,
     translated_pdf_target,
 )
+from polisi.render.progress import Progress, silent
 from polisi.signing.manifest import sha256_of
 from polisi.signing.signer import Signer
 
 CACHE_FILE = "pdf.json"
+PDF_STAGE = "Signed PDFs"
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,10 @@ def build_pdfs(
     ids: Sequence[str] = (),
     *,
     signer: Signer,
+    progress: Progress = silent,
 ) -> PdfBuild:
-    """Render and sign the PDFs of ``ids`` (every document when empty) into ``build/pdf``."""
+    """Render and sign the PDFs of ``ids`` (every document when empty) into ``build/pdf``; ``progress``
+    counts the PDFs, unchanged ones (reused) first."""
     unknown = [i for i in ids if handbook.get(i) is None]
     if unknown:
         raise UsageError(f"no document with id {', '.join(unknown)}")
@@ -110,7 +114,9 @@ def build_pdfs(
     keys = {name: _hash(job.key() + signer.fingerprint) for name, job in jobs.items()}
     stale = [d for d in docs if not _still_valid(target / pdf_name(d), cache.get(_entry(d)), keys[pdf_name(d)])]
     tasks = [(jobs[pdf_name(d)], signer, _reason(d)) for d in stale]
-    results = in_processes(_render_and_sign, tasks)
+    reused = len(docs) - len(tasks)
+    progress(PDF_STAGE, reused, len(docs))
+    results = in_processes(_render_and_sign, tasks, finished=lambda n: progress(PDF_STAGE, reused + n, len(docs)))
     failures = [render_failure(doc, result) for doc, result in zip(stale, results, strict=True)
                 if isinstance(result, str)]
     if failures:

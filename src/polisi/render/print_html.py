@@ -52,10 +52,15 @@ class LinkedDoc:
 
 @dataclass(frozen=True)
 class RevisionRow:
+    """One decision of the approval record, as the revision table prints it: never a commit message."""
+
+    version: str
     date: str
-    commit: str
-    author: str
-    message: str
+    decision: str
+    """``Approved by Board``, or ``Reviewed by Registered Manager; no change``, in the document's language."""
+    summary: str
+    evidence: str | None
+    """Where the decision is minuted, if the record says."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,9 @@ class PrintDocument:
     linked: tuple[LinkedDoc, ...]
     body: Markup
     revisions: tuple[RevisionRow, ...]
-    history_note: str | None
+    """The approval record's entries, newest first."""
+    record_lang: str
+    """The language tag of the record's summaries and evidence (written in the source language)."""
     draft_reason: str | None
     """Why the document carries a DRAFT watermark; ``None`` when it is approved and committed."""
     lang: str
@@ -225,14 +232,24 @@ def print_document(
         legal_basis=legal_basis(handbook, doc),
         linked=_linked(handbook, doc, to_document),
         body=Markup(body),
-        revisions=tuple(
-            RevisionRow(long_date(r.date, language), r.short, r.author, r.message) for r in history.of(doc.path)
-        ),
-        history_note=history.note,
+        revisions=revision_rows(handbook, doc, language),
+        record_lang=handbook.config.lang_tag(handbook.config.source_lang),
         draft_reason=draft_reason(doc, history, language),
         lang=handbook.config.lang_tag(language),
         t=t,
         translation_note=translation_note(handbook, doc),
+    )
+
+
+def revision_rows(handbook: Handbook, doc: Document, language: str) -> tuple[RevisionRow, ...]:
+    """The revision history staff and inspectors read: the approval record (``approvals/<ID>.yml``),
+    newest first, so what it says is what the approver decided, never what a commit message says."""
+    record = handbook.records.get(doc.id)
+    decided = labels(language)
+    return tuple(
+        RevisionRow(e.version, long_date(e.on, language), decided[f"revision.{e.event}"].format(by=e.by),
+                    e.summary, e.evidence)
+        for e in (record.newest_first() if record else ())
     )
 
 

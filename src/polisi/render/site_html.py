@@ -48,6 +48,15 @@ class PageHtml:
             f'data-warning-days="{self.plan.warning_days}">{escape(self.labels[state])}</span>'
         )
 
+    def today(self) -> Markup:
+        """The build date, in the element ``review.js`` sets to the reader's date when the page opens
+        (with this tree's month names, so a Welsh page says "5 Mawrth 2026" either way)."""
+        plan = self.plan
+        return Markup(
+            f'<time class="polisi-today" datetime="{plan.as_of.isoformat()}">'
+            f"{escape(long_date(plan.as_of, plan.lang))}</time>"
+        )
+
     def review_cell(self, doc: Document) -> Markup:
         due = doc.next_review
         if not due:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
+from polisi.handbook.approvals import RecordEntry, decisions_between
 from polisi.handbook.catalogue import Clause, Instrument, InstrumentKind
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.sanitise import SITE_NONCE
 from polisi.handbook.schema import CITATION_KEYS, CITATION_LABELS
-from polisi.history.git import History, Revision
+from polisi.history.git import History
 from polisi.render.labels import labels as document_labels
 from polisi.render.site_labels import site_labels
 
@@ -34,6 +35,7 @@ HOME = "index.md"
 AREAS = "areas.md"
 REGISTER = "legal-basis.md"
 SCHEDULE = "review-schedule.md"
+WHATS_NEW = "whats-new.md"
 POLICIES = "policies/index.md"
 PROCEDURES = "procedures/index.md"
 UNPUBLISHED = "unpublished"
@@ -219,8 +221,28 @@ class SitePlan:
             return (self.labels["policy"], [self.view(parent)])
         return None
 
-    def revisions(self, doc: Document) -> tuple[Revision, ...]:
-        return self.history.of(doc.path)
+    def revisions(self, doc: Document) -> tuple[RecordEntry, ...]:
+        """The document's approval record, newest first: the revision history staff read (commit
+        messages are the policy lead's, ``polisi history --commits``)."""
+        record = self.handbook.records.get(doc.id)
+        return record.newest_first() if record else ()
+
+    @property
+    def record_lang(self) -> str | None:
+        """In a translation's tree, the language tag of the record's summaries (written in the source
+        language); ``None`` in the source tree, whose pages are in that language already."""
+        return self.handbook.config.lang_tag(self.handbook.config.source_lang) if self.language else None
+
+    @property
+    def whats_new_days(self) -> int:
+        return self.handbook.config.whats_new_days
+
+    def whats_new(self) -> list[tuple[Document, RecordEntry]]:
+        """Published documents' approvals and reviews in the ``whats_new_days`` up to the build date,
+        newest first. Only the build-time answer: ``review.js`` narrows it to the reader's date."""
+        since = self.as_of - timedelta(days=self.whats_new_days)
+        return [(self.view(doc), entry) for doc_id, entry in decisions_between(self.handbook.records, since, self.as_of)
+                if doc_id in self.published_ids and (doc := self.handbook.get(doc_id)) is not None]
 
     def review_state(self, doc: Document) -> str | None:
         """The review state's key on the build date (``overdue``, ``due``, ``in_date``), if any.

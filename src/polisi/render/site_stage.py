@@ -22,8 +22,9 @@ from polisi.handbook.links import links, resolve
 from polisi.handbook.model import Document, Kind
 from polisi.handbook.sanitise import region_markers
 from polisi.render.labels import labels as document_labels
-from polisi.render.labels import long_date
+from polisi.render.labels import long_date, month_names
 from polisi.render.site_config import NavEntry
+from polisi.render.site_guide import stage_guide
 from polisi.render.site_html import PageHtml
 from polisi.render.site_labels import script_labels, site_labels
 from polisi.render.site_pages import (
@@ -45,6 +46,7 @@ from polisi.render.site_plan import (
     REGISTER,
     SCHEDULE,
     UNPUBLISHED,
+    WHATS_NEW,
     SitePlan,
     clause_label,
 )
@@ -108,16 +110,18 @@ def stage_site(plan: SitePlan, tree: StagedTree, pages: PageCache) -> list[NavEn
     write_listing(REGISTER, "register.md.j2",
                   kind_labels={kind: document_labels(plan.lang)[f"citation.{kind.value}"] for kind in KIND_LABELS})
     write_listing(SCHEDULE, "schedule.md.j2")
+    write_listing(WHATS_NEW, "whats_new.md.j2", entries=plan.whats_new())
     write_listing(HOME, "home.md.j2")
+    guide = stage_guide(plan, tree)
     pages.records = records
     _write(env, plan, tree, OVERRIDES, "404.html", "404.html.j2")
     _write(env, plan, tree, OVERRIDES, "main.html", "main.html.j2")
     _copy_static(tree)
     _copy_outputs(plan, tree)
-    return navigation(plan)
+    return navigation(plan, guide)
 
 
-def navigation(plan: SitePlan) -> list[NavEntry]:
+def navigation(plan: SitePlan, guide: str | None = None) -> list[NavEntry]:
     """The same few entries on every page, however many documents there are: listing every
     document in the navigation would repeat the whole handbook on each page, so the site would
     grow with the square of the handbook. Documents are reached from the lists and the search."""
@@ -129,7 +133,9 @@ def navigation(plan: SitePlan) -> list[NavEntry]:
     nav += [{labels["all_policies"]: POLICIES}, {labels["all_procedures"]: PROCEDURES}]
     if plan.areas():
         nav.append({labels["by_area"]: AREAS})
-    nav += [{labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
+    nav += [{labels["whats_new"]: WHATS_NEW}, {labels["register"]: REGISTER}, {labels["schedule"]: SCHEDULE}]
+    if guide:
+        nav.append({labels["guide"]: guide})
     return nav
 
 
@@ -157,6 +163,7 @@ def _environment() -> Environment:
         PROCEDURES=PROCEDURES,
         REGISTER=REGISTER,
         SCHEDULE=SCHEDULE,
+        WHATS_NEW=WHATS_NEW,
         GROUP_IDS=GROUP_IDS,
     )
     return env
@@ -175,12 +182,13 @@ def _write(
         here=page,
         url=url,
         L=plan.labels,
-        script_labels=script_labels(plan.labels),
+        script_labels={**script_labels(plan.labels), "months": month_names(plan.lang)},
         doc_id=html.doc_id,
         doc_link=html.doc_link,
         status_badge=html.status_badge,
         review_badge=html.review_badge,
         review_cell=html.review_cell,
+        today=html.today,
         **context,
     )
     if page.endswith(".md"):

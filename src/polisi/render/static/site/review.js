@@ -1,6 +1,7 @@
 /* polisi: review state is worked out again when a page is opened, against the reader's own
    date, everywhere it is shown (badges, banners, the review schedule's groups, the home page's
-   counts), so a site built months ago never shows a document past its review date as current.
+   counts), so a site built months ago never shows a document past its review date as current; the
+   "What's new" page's window ends on the reader's date the same way.
    Also: a plain notice when the site is opened from a file (search needs a server), and none of
    the theme's one-key page jumps, which fire while staff type with no search box to type in.
    Labels come from the page (polisi writes them in the site's language). Local only: no network
@@ -86,14 +87,36 @@
       var count = list.querySelector("[data-review-count='" + key + "'] strong");
       if (count) { count.textContent = String(counts[key]); }
     });
-    var when = document.querySelector("time.polisi-today");
-    if (when) {
+  }
+
+  /* "As on <date>" sentences: the build date becomes the reader's, written as polisi writes dates
+     ("5 March 2026", "5 Mawrth 2026") with the page's month names. */
+  function showToday(today, text) {
+    var months = text.months || [];
+    var parts = today.split("-");
+    document.querySelectorAll("time.polisi-today").forEach(function (when) {
       when.setAttribute("datetime", today);
-      when.textContent = new Date(Date.parse(today)).toLocaleDateString(
-        when.getAttribute("data-locale") || document.documentElement.lang || undefined,
-        { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
-      );
-    }
+      if (months.length === 12) {
+        when.textContent = parseInt(parts[2], 10) + " " + months[parseInt(parts[1], 10) - 1] + " " + parts[0];
+      }
+    });
+  }
+
+  /* The "What's new" page lists the decisions of the window up to the build date; on the reader's
+     date the window ends today, so older rows (and any dated after today) are hidden. */
+  function narrowWhatsNew(today) {
+    var group = document.querySelector("[data-whats-new-days]");
+    if (!group) { return; }
+    var days = parseInt(group.getAttribute("data-whats-new-days"), 10) || 0;
+    var since = new Date(Date.parse(today) - days * DAY).toISOString().slice(0, 10);
+    var shown = 0;
+    group.querySelectorAll("tr[data-decided]").forEach(function (row) {
+      var day = row.getAttribute("data-decided");
+      row.hidden = day < since || day > today;
+      if (!row.hidden) { shown += 1; }
+    });
+    group.querySelector("table").hidden = shown === 0;
+    group.querySelector(".polisi-empty").hidden = shown !== 0;
   }
 
   function fromFile() {
@@ -140,6 +163,8 @@
     updateBadges(text, today);
     regroupSchedule(today);
     recount(today);
+    showToday(today, text);
+    narrowWhatsNew(today);
     offlineNotice(text);
   }
 
