@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import docx
+import lxml.html
 import pytest
 
 from polisi.word.pandoc import run_pandoc
@@ -101,3 +102,28 @@ def test_lettered_and_roman_lists_keep_their_letters(built: tuple[Path, dict[str
     text = pdf_text(root / "build" / "pdf" / f"{doc.stem}.pdf")
     assert re.search(r"^a\.\s+This security incident response policy", text, re.MULTILINE)
     assert re.search(r"^ii\.\s+Information Security Incident:", text, re.MULTILINE)
+
+
+def test_a_nested_list_of_24_keeps_its_numbers_in_every_output(built: tuple[Path, dict[str, Path]]) -> None:
+    """JupiterOne's training procedure: four and then 24 subjects numbered inside numbered steps."""
+    root, imported = built
+    doc = imported["training"]
+    page = (root / "build" / "site" / doc.parent.name / f"{doc.stem}.html").read_text(encoding="utf-8")
+    article = lxml.html.fromstring(page).xpath('//article')[0]
+    assert [len(ol.xpath("./li")) for ol in article.xpath(".//ol")] == [3, 4, 24]
+    text = pdf_text(root / "build" / "pdf" / f"{doc.stem}.pdf")
+    for number, start in ((1, "The Security & Privacy Officer"), (3, "The training session focuses"),
+                          (24, "Secrets management (such as SSH key)")):
+        assert re.search(rf"^\s*{number}\.\s+{re.escape(start)}", text, re.MULTILINE), number
+    exported = docx.Document(str(root / "build" / "docx" / f"{doc.stem}.docx"))
+    numbered = [p for p in exported.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
+    assert len(numbered) == 3 + 4 + 24
+
+
+def test_lettered_steps_in_parentheses_keep_their_letters(built: tuple[Path, dict[str, Path]]) -> None:
+    root, imported = built
+    doc = imported["breach"]
+    page = (root / "build" / "site" / doc.parent.name / f"{doc.stem}.html").read_text(encoding="utf-8")
+    assert '<ol type="a">' in page
+    assert re.search(r"^\s*c\.\s+In the event of a data breach", pdf_text(root / "build" / "pdf" / f"{doc.stem}.pdf"),
+                     re.MULTILINE)

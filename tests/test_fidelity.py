@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from polisi.check.fidelity import MAX_TABLE_COLUMNS, body_spots
+from polisi.check.fidelity import body_spots
+from polisi.check.print_width import MAX_TABLE_COLUMNS, text_width
 from polisi.handbook.markdown import render_markdown
 
 MERGED_LINE = re.compile(r"\n *(\d+[.)]|[-*+]|[a-zA-Z]+[.)]) \S")
@@ -123,3 +124,41 @@ def test_a_table_whose_longest_words_cannot_fit_side_by_side_is_reported() -> No
     assert "short link text" in spots[0].message and len(spots[0].message) < 300
     linked = f"| Who | Where |\n|---|---|\n| Duty team | [guidance]({address}) |\n"
     assert codes(linked) == []
+
+
+def test_words_are_measured_with_the_fonts_the_pdfs_embed() -> None:
+    """DejaVu Sans: "i" is narrow, "W" wide, bold wider than regular; a letter the fonts lack counts a full em."""
+    assert text_width("iiii", 10) < text_width("WWWW", 10)
+    assert text_width("Safeguarding", 9) < text_width("Safeguarding", 9, "bold")
+    assert text_width("中", 10) == 10.0
+    assert 50 < text_width("Safeguarding", 9) < 70
+
+
+def html_table(columns: int, word: str, cls: str = "") -> str:
+    head = "<tr>" + "".join(f"<th>{word}</th>" for _ in range(columns)) + "</tr>"
+    row = "<tr>" + "".join(f"<td>{word} and more</td>" for _ in range(columns)) + "</tr>"
+    return f"Before.\n\n<table{cls}>\n{head}\n{row}\n</table>\n"
+
+
+def test_an_html_table_too_wide_to_print_is_reported_where_it_starts() -> None:
+    assert codes(html_table(5, "Safeguarding")) == []
+    spots = list(body_spots(html_table(5, "Safeguardingresponsibilities")))
+    assert [(s.line, s.column, s.code) for s in spots] == [(3, 1, "TABLE_TOO_WIDE")]
+    assert "mm of the printed page" in spots[0].message and len(spots[0].message) < 300
+    # Seven columns or more go to a landscape page at 7pt, where the same words fit; a table with
+    # a class of its own stays on the portrait page (print_layout.py), so it is measured there.
+    assert codes(html_table(8, "Responsibilities")) == []
+    assert codes(html_table(8, "Responsibilities", ' class="matrix"')) == ["TABLE_TOO_WIDE"]
+    assert codes(html_table(MAX_TABLE_COLUMNS + 1, "a")) == ["TABLE_TOO_WIDE"]
+
+
+def test_an_html_table_in_code_is_text_and_not_measured() -> None:
+    assert codes("```\n" + html_table(5, "Safeguardingresponsibilities") + "```\n") == []
+
+
+def test_a_fixed_width_wider_than_the_page_is_reported() -> None:
+    body = '<div style="width: 2000px">a</div>\n\n<table width="1200"><tr><td>a</td></tr></table>\n'
+    spots = list(body_spots(body))
+    assert [(s.line, s.column, s.code) for s in spots] == [(1, 13, "FIXED_WIDTH"), (3, 8, "FIXED_WIDTH")]
+    assert "give the width in %" in spots[0].message
+    assert codes('<div style="width: 50%">a</div>\n\n<table style="width: 150mm"><tr><td>a</td></tr></table>\n') == []

@@ -21,6 +21,7 @@ from .word_fixtures import (
     make_handbook,
     medicines_docx,
     native_docx,
+    structure,
     template_docx,
     zip_not_word,
 )
@@ -321,3 +322,43 @@ def test_the_import_report_lists_what_check_will_say(handbook: Path, word_folder
     lines = result.stdout.splitlines()
     at = lines.index("polisi check on the imported documents: 1 finding")
     assert lines[at + 1].startswith("  policies/POL-SAF-02.md:") and " error: IMAGE_NO_ALT " in lines[at + 1]
+
+
+CONTINUED_ITEMS = """\
+## Steps
+
+1. First step.
+
+    The first step's own second paragraph.
+
+2. Second step:
+
+    - a point;
+    - another point.
+
+        The other point's own second paragraph.
+
+    Back in the second step.
+
+3. Third step.
+
+## Bullets
+
+- A bullet.
+
+    Its second paragraph.
+
+- Another bullet.
+"""
+
+
+def test_paragraphs_continuing_list_items_stay_in_their_items(handbook: Path, word_folder: Path) -> None:
+    """pandoc and Word number a list item's later paragraphs with an invisible bullet; they come back
+    inside their item, at every depth, and the list they part stays one list."""
+    source = template_docx(word_folder / "steps.docx", "# Lone working\n\n" + CONTINUED_ITEMS.replace("'", ""))
+    result = polisi("import", source, "-C", handbook)
+    assert result.returncode == 0, result.stderr
+    doc_id = next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("    id: "))
+    body = (handbook / "policies" / f"{doc_id}.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert structure(body) == structure(CONTINUED_ITEMS.replace("'", ""))
+    assert "\ue000" not in body

@@ -6,6 +6,7 @@ each test feeds to ``polisi import`` is visible in this file.
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import zipfile
@@ -16,6 +17,7 @@ import docx
 from docx.oxml import parse_xml
 
 from polisi.edit.record_only import record_stated_approvals
+from polisi.handbook.markdown import render_markdown
 from polisi.word.pandoc import pandoc_path
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -270,3 +272,10 @@ def template_docx(path: Path, markdown: str = TEMPLATE_POLICY, *, stale_title: s
         style.append(parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>'))
     document.save(str(path))
     return path
+
+
+def structure(body: str) -> str:
+    """The rendered body with layout whitespace gone: what staff read, and its structure."""
+    html = re.sub(r"\s+", " ", re.sub(r">\s+<", "><", render_markdown(body))).strip()
+    # A list item's text with or without <p> (a loose or tight list) reads the same.
+    return re.sub(r"<li><p>(.*?)</p>(?=</li>|<ul>|<ol)", r"<li>\1", html)

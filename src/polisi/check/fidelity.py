@@ -16,27 +16,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from polisi.check.print_width import too_wide
 from polisi.findings import Finding, Severity
 from polisi.handbook.links import is_external, lines_outside_code, links, mask_code_spans
 from polisi.handbook.markdown import printed_escapes
 from polisi.handbook.model import Handbook
 
 ERROR = Severity.ERROR
-MAX_TABLE_COLUMNS = 16
-"""The most columns a table may have and still print readably: on a landscape A4 page at 7pt
-each column keeps about 15 mm, room for a short word per line."""
-WIDE_COLUMNS = 7
-"""From this many columns the PDFs print a table on a landscape page at 7pt (``print.css``);
-narrower tables print on the portrait page at 9pt, where seven columns would leave about 25 mm
-each and words of a policy's vocabulary ("responsibilities") would start to break."""
-_PAGE_WIDTH_PT = {False: 493.0, True: 740.0}
-"""Width of the text on a portrait and a landscape A4 page with 18 mm margins, in points."""
-_FONT_PT = {False: 9.0, True: 7.0}
-_CELL_PADDING_PT = {False: 9.0, True: 5.0}
-_CHAR_EM = 0.62
-"""Average width of a DejaVu Sans character, bold headers included, in ems: an estimate on the
-generous side, so that a table check passes does fit."""
-
 _MARKER = re.compile(r"^ *(?:(?P<starts>1[.)]|[-*+])|\d{1,9}[.)]|[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}[.)])[ \t]+\S")
 """A list item line. Only ``1.`` and bullets start a list after a paragraph for a CommonMark reader;
 other numbers and letters there are text to both readers, and differ only inside a list."""
@@ -44,7 +30,6 @@ _GRID_RULE = re.compile(r"^ *\+(?:[-=:]+\+)+ *$")
 _FENCED_DIV = re.compile(r"^ *:{3,}")
 _HASH_NO_SPACE = re.compile(r"^#{1,6}[^#\s]")
 _INDENTED_HEADING = re.compile(r"^ {1,3}#{1,6}\s")
-_TABLE_RULE = re.compile(r"^ *\|? *:?-+:? *(?:\| *:?-+:? *)+\|? *$")
 _ESCAPE = re.compile(r"\\(.)")
 _OPENS_BLOCK_WITH_BODY = ("!!!", "???")
 
@@ -78,43 +63,11 @@ def fidelity(handbook: Handbook, _: object = None) -> Iterator[Finding]:
 
 
 def body_spots(body: str) -> Iterator[Spot]:
-    """The places in one body, block rules first, then tables, inline rules and pictures."""
+    """The places in one body, block rules first, then what is too wide to print, inline rules and pictures."""
     yield from _blocks(body)
-    if "|" in body:
-        yield from _tables(body)
+    yield from (Spot(wide.line, wide.column, wide.code, wide.message) for wide in too_wide(body))
     yield from _inline(body)
     yield from _pictures(body)
-
-
-def _tables(body: str) -> Iterator[Spot]:
-    """A table whose longest words cannot stand side by side on its page is clipped or broken
-    mid-word in the PDF, whatever the layout does; say so where the table starts."""
-    lines = list(lines_outside_code(body))
-    for index in range(1, len(lines)):
-        (number, header), (rule_number, rule) = lines[index - 1], lines[index]
-        if rule_number != number + 1 or "|" not in header or not _TABLE_RULE.match(rule):
-            continue
-        columns = len(rule.strip().strip("|").split("|"))
-        if columns > MAX_TABLE_COLUMNS:
-            continue
-        rows, end = [header], index + 1
-        while end < len(lines) and lines[end][0] == lines[end - 1][0] + 1 and "|" in lines[end][1]:
-            rows.append(lines[end][1])
-            end += 1
-        cells = [[_cell_words(c) for c in row.strip().strip("|").split("|")] for row in rows]
-        wide = columns >= WIDE_COLUMNS
-        longest = [max((len(w) for row in cells if i < len(row) for w in row[i]), default=0) for i in range(columns)]
-        need = sum(longest) * _CHAR_EM * _FONT_PT[wide] + columns * _CELL_PADDING_PT[wide]
-        if need > _PAGE_WIDTH_PT[wide]:
-            yield Spot(number, 1, "TABLE_TOO_WIDE",
-                       f"the longest words of this table's columns need about {need / 72 * 25.4:.0f} mm side by "
-                       f"side, more than the {_PAGE_WIDTH_PT[wide] / 72 * 25.4:.0f} mm of the printed page: shorten "
-                       "the longest (give a web address a short link text) or split the table")
-
-
-def _cell_words(cell: str) -> list[str]:
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", cell)
-    return [word.strip("*_`") for word in text.split()]
 
 
 def _blocks(body: str) -> Iterator[Spot]:
@@ -153,12 +106,6 @@ def _block_spot(number: int, line: str, reading: _Reading) -> Spot | None:
         return Spot(number, 1, "HEADING_SYNTAX",
                    "a heading with spaces before its # is printed as text with the # marks: "
                    "start the line with #")
-    if _TABLE_RULE.match(line):
-        columns = len(line.strip().strip("|").split("|"))
-        if columns > MAX_TABLE_COLUMNS:
-            return Spot(number, 1, "TABLE_TOO_WIDE",
-                       f"a table of {columns} columns cannot print readably even on a landscape page "
-                       f"(at most {MAX_TABLE_COLUMNS}): split it into narrower tables")
     return None
 
 

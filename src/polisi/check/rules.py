@@ -19,6 +19,7 @@ from polisi.check.complexity import complexity
 from polisi.check.containment import containment
 from polisi.check.fidelity import fidelity
 from polisi.check.guide import guide_links
+from polisi.check.pictures import pictures
 from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
@@ -271,4 +272,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
                            not_applicable, containment, undeclared_areas, fidelity, guide_links,
-                           complexity)
+                           complexity, pictures)

@@ -30,7 +30,7 @@ from polisi.render.labels import interval_text, labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.render.progress import Progress, silent
 from polisi.word.pandoc import literal_metadata, run_pandoc
-from polisi.word.roundtrip import TOP_HEADING
+from polisi.word.roundtrip import ADMONITIONS, TOP_HEADING, admonition_kinds
 
 WORD_STAGE = "Word copies"
 OUTPUT_FOLDER = "docx"
@@ -93,7 +93,8 @@ def export_document(handbook: Handbook, doc: Document, out: Path, reference: Pat
         html_file, meta_file = Path(tmp) / f"{doc.id}.html", Path(tmp) / "metadata.json"
         html = document_html(handbook, doc)
         html_file.write_text(html, encoding="utf-8")
-        properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html))}
+        properties = {**document_properties(handbook, doc), TOP_HEADING: str(top_heading_level(html)),
+                      ADMONITIONS: admonition_kinds(html)}
         literal = {key: [literal_metadata(v) for v in value] if isinstance(value, list) else literal_metadata(value)
                    for key, value in properties.items()}  # pandoc would read each value as Markdown
         meta_file.write_text(json.dumps(literal), encoding="utf-8")

@@ -3,14 +3,16 @@
 Only documents whose printed HTML, source, dates, styles or signing identity
 changed are rendered again; the rest are copied from the previous build,
 checked against the SHA-256 recorded in ``build/cache/pdf.json``. Rendering
-runs one process per document on both cores. A failed document fails the
-build with one line naming it, and the previous ``build/pdf`` stays in place.
+runs one process per document on both cores. A document that fails does not stop the others:
+every one that failed is named with one line at ``path:line:col``, and then the build fails
+with the previous ``build/pdf`` in place.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,10 +123,8 @@ def build_pdfs(
     if in_workers is None:  # a token signs here, in polisi's own process
         results = [signer.sign(r, _reason(d)) if isinstance(r, bytes) else r
                    for d, r in zip(stale, results, strict=True)]
-    failures = [
-        Finding(doc.path, 1, 1, Severity.ERROR, "PDF_RENDER", result)
-        for doc, result in zip(stale, results, strict=True) if isinstance(result, str)
-    ]
+    failures = [render_failure(doc, result) for doc, result in zip(stale, results, strict=True)
+                if isinstance(result, str)]
     if failures:
         raise PdfFailed(Report.of(failures, len(docs)))
     rendered = {pdf_name(doc): result for doc, result in zip(stale, results, strict=True)}
@@ -149,6 +149,24 @@ def build_pdfs(
         cache = {k: v for k, v in cache.items() if k in {_entry(d) for d in docs}}
     _save_cache(cache_path, cache)
     return PdfBuild(target, tuple(_entry(d) for d in stale), tuple(_entry(d) for d in docs if d not in stale))
+
+
+_QUOTED = re.compile(r"'([^']{3,})'|: (\S{3,})$")
+_DATA_URI = re.compile(r"(data:[\w/+.-]*[;,])[^'\s]{20,}")
+
+
+def render_failure(doc: Document, message: str) -> Finding:
+    """WeasyPrint's reason as one finding, at the place in the source it names (what it could not
+    load) when the source spells it, with any ``data:`` picture it quotes cut short."""
+    line, column = 1, 1
+    text = doc.source.text
+    for match in _QUOTED.finditer(message):
+        at = text.find(match.group(1) or match.group(2))
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            column = at - text.rfind("\n", 0, at)
+            break
+    return Finding(doc.path, line, column, Severity.ERROR, "PDF_RENDER", _DATA_URI.sub(r"\1...", message))
 
 
 def _entry(doc: Document) -> str:

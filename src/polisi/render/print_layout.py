@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from polisi.check.fidelity import WIDE_COLUMNS
+from polisi.check.print_width import WIDE_COLUMNS
 
 _OL = re.compile(r"<ol\b([^>]*)>")
 _START = re.compile(r'\bstart="(-?\d+)"')

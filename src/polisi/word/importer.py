@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,8 @@ from polisi.word.control import take_control
 from polisi.word.docxfile import check_word_file, core_properties, custom_properties
 from polisi.word.legalrefs import Mention, find_mentions, proposed_citations
 from polisi.word.pandoc import run_pandoc
-from polisi.word.roundtrip import EXPORT_MARK, restore_export
+from polisi.word.premark import premarked
+from polisi.word.roundtrip import ADMONITIONS, EXPORT_MARK, restore_export
 from polisi.word.tidy import first_heading, indent_lists, letter_lists, level_headings
 from polisi.word.wordmarks import relink_bookmarks, word_marks
 
@@ -105,13 +107,17 @@ def import_word(root: Path, source: Path, options: ImportOptions, handbook: Hand
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _pandoc_markdown(source: Path, workdir: Path) -> tuple[str | None, str]:
-    """(Word's title, the body as Markdown with list indents and letters tidied for Python-Markdown)."""
+def _pandoc_markdown(source: Path, workdir: Path, admonitions: Sequence[str] = ()) -> tuple[str | None, str]:
+    """(Word's title, the body as Markdown with list indents and letters tidied for Python-Markdown).
+
+    ``admonitions`` are the kinds of the file's admonitions, in order, when its properties say.
+    """
+    marked = premarked(source, workdir, admonitions)
     with resources.as_file(_TEMPLATES / "import.lua") as lua, resources.as_file(_TEMPLATES / "import.gfm") as tpl:
         out = run_pandoc(
             ["-f", "docx", "-t", "gfm", "--wrap=none", f"--extract-media={MEDIA_STAGING}",
              "--track-changes=accept", "--standalone", f"--template={tpl}", f"--lua-filter={lua}",
-             source.resolve()],
+             marked.resolve()],
             cwd=workdir,
         )
     head, _, body = out.partition(BODY_MARK + "\n")
@@ -121,7 +127,7 @@ def _pandoc_markdown(source: Path, workdir: Path) -> tuple[str | None, str]:
 def _write_restored(root: Path, source: Path, workdir: Path, properties: dict[str, str],
                     options: ImportOptions) -> Imported:
     """A Word copy polisi exported goes back to the document it came from, front matter and all."""
-    word_title, markdown = _pandoc_markdown(source, workdir)
+    word_title, markdown = _pandoc_markdown(source, workdir, properties.get(ADMONITIONS, "").split(";"))
     restored = restore_export(markdown, properties, word_title or source.stem)
     folder = root / restored.kind.folder
     target = folder / f"{restored.doc_id}.md"

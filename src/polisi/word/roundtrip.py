@@ -21,9 +21,13 @@ from polisi.handbook.schema import CITATION_LABELS
 
 EXPORT_MARK = "document-id"
 """The custom document property every polisi export carries."""
+ADMONITIONS = "admonitions"
+"""Custom property: the kind of each admonition in the body (``warning;note``), which Word's
+"Admonition" styles do not carry."""
 TOP_HEADING = "heading-top"
 """Custom property: the Markdown level of the body's top headings, which the export made Heading 1."""
 
+_ADMONITION = re.compile(r'<div class="admonition ([^"]+)"')
 _ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^(#{1,6})(\s+.*)$")
@@ -40,6 +44,11 @@ _LISTS = {"audience", "procedures", "supersedes"}
 _ORDER = ("id", "title", "version", "status", "owner", "approved_by", "approved_on", "last_reviewed",
           "review_interval", "summary", "audience", *CITATION_LABELS, "procedures", "policy", "supersedes",
           "effective_from", "ciw_notified_on")
+
+
+def admonition_kinds(html: str) -> str:
+    """The :data:`ADMONITIONS` property of a rendered body: each admonition's classes but the first."""
+    return ";".join(_ADMONITION.findall(html))
 
 
 @dataclass(frozen=True)

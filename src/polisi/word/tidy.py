@@ -121,7 +121,8 @@ def _headings(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
 
 
 _LIST_STYLE = re.compile(r"^( *)<!-- polisi: list ([aAiI])([.)]) -->$")
-_NUMBERED = re.compile(r"^( *)(\d{1,9})\.( +)")
+_NUMBERED = re.compile(r"^( *)(\d{1,9})[.)]( +)")
+"""A numbered item as pandoc writes it: ``3.`` or, for a list Word numbers ``3)`` or ``(3)``, ``3)``."""
 
 
 def letter_lists(markdown: str) -> str:

@@ -117,3 +117,137 @@ function Table(tbl)
   end
   return tbl
 end
+
+-- Paragraphs that premark.py marked before pandoc read the file: one that
+-- continues a list item (Word gives it an invisible bullet, so pandoc reads a
+-- bullet of its own) goes back into the item, and the list it parted is joined
+-- again; the title and body of an admonition become its "!!!" block again.
+local MARK = "\u{E000}"
+local MARKER = "^" .. MARK .. "([%w:+_%-]+)" .. MARK .. "(.*)$"
+
+local function take_mark(block)
+  if (block.t ~= "Para" and block.t ~= "Plain") or #block.content == 0 or block.content[1].t ~= "Str" then
+    return nil
+  end
+  local name, rest = block.content[1].text:match(MARKER)
+  if name == nil then
+    return nil
+  end
+  local content = block.content:clone()
+  if rest == "" then
+    content:remove(1)
+  else
+    content[1] = pandoc.Str(rest)
+  end
+  return name, pandoc.Para(content)
+end
+
+local function continuations(block)
+  if block.t ~= "BulletList" then
+    return nil
+  end
+  local paragraphs = pandoc.Blocks({})
+  for _, item in ipairs(block.content) do
+    local name, para = nil, nil
+    if #item == 1 then
+      name, para = take_mark(item[1])
+    end
+    if name ~= "continues" then
+      return nil
+    end
+    paragraphs:insert(para)
+  end
+  return paragraphs
+end
+
+local function is_list(block)
+  return block ~= nil and (block.t == "BulletList" or block.t == "OrderedList")
+end
+
+local function carries_on(list, after)
+  if after.t ~= list.t then
+    return false
+  end
+  return list.t == "BulletList" or (after.start == list.start + #list.content and after.style == list.style)
+end
+
+local function join_continuations(blocks)
+  local out = pandoc.Blocks({})
+  local continued = false
+  for _, block in ipairs(blocks) do
+    local last = out[#out]
+    local paragraphs = continuations(block)
+    if paragraphs and is_list(last) then
+      local items = last.content
+      items[#items]:extend(paragraphs)
+      last.content = items
+      continued = true
+    elseif paragraphs then
+      out:extend(paragraphs)
+      continued = false
+    elseif continued and carries_on(last, block) then
+      local items = last.content
+      items:extend(block.content)
+      last.content = items
+    else
+      out:insert(block)
+      continued = false
+    end
+  end
+  return out
+end
+
+local function admonition(kind, title, body)
+  local text = "!!! " .. kind .. ' "' .. title .. '"'
+  if #body > 0 then
+    local markdown = pandoc.write(pandoc.Pandoc(body), "gfm", { wrap_text = "wrap-none" })
+    text = text .. "\n" .. markdown:gsub("\n+$", ""):gsub("[^\n]+", "    %0")
+  end
+  return pandoc.RawBlock("markdown", text)
+end
+
+local function gather_admonitions(blocks)
+  local out = pandoc.Blocks({})
+  local i = 1
+  while i <= #blocks do
+    local name, para = take_mark(blocks[i])
+    local role, kind = (name or ""):match("^(admonition%-%a+):(.+)$")
+    if role == "admonition-title" or role == "admonition-start" then
+      local body = pandoc.Blocks({})
+      if role == "admonition-start" then
+        body:insert(para)
+      end
+      i = i + 1
+      while i <= #blocks do
+        local more, text = take_mark(blocks[i])
+        if more ~= "admonition" then
+          break
+        end
+        body:insert(text)
+        i = i + 1
+      end
+      local title = role == "admonition-title" and pandoc.utils.stringify(para) or ""
+      out:insert(admonition(kind:gsub("%+", " "), title, body))
+    else
+      out:insert(blocks[i])
+      i = i + 1
+    end
+  end
+  return out
+end
+
+function Blocks(blocks)
+  return join_continuations(gather_admonitions(blocks))
+end
+
+-- A marker left where its structure could not be rebuilt goes; the text stays.
+function Pandoc(doc)
+  return doc:walk({
+    Str = function(str)
+      local text = str.text:gsub(MARK .. "[%w:+_%-]+" .. MARK, "")
+      if text ~= str.text then
+        return pandoc.Str(text)
+      end
+    end,
+  })
+end
