@@ -140,7 +140,7 @@ def test_change_log_since_a_date(since_bundle: Path) -> None:
          "Approved by Responsible Individual", "Report to the local authority the same day",
          "Board minutes 2026-04-01, item 4"],
         ["1 April 2026", "PRO-SAF-01 Responding to a safeguarding concern", "1.2",
-         "Approved by Responsible Individual", generic, "not recorded"],
+         "Approved by Responsible Individual", generic, "Not recorded"],
     ]
     log = pdftotext(bundle(since_bundle))
     log = log[log.index("Changes since 15 March 2026"):log.index("Policies and procedures in force")]

@@ -52,8 +52,8 @@ def test_revision_history_comes_from_the_approval_record(built: Path) -> None:
         ["2.0", "1 April 2026", "Approved by Responsible Individual", "Report to the local authority the same day",
          "Board minutes 2026-04-01, item 4"],
         ["1.0", "1 October 2025", "Reviewed by Registered Manager; no change",
-         "Checked after the local authority changed its referral line; no change needed", "not recorded"],
-        ["1.0", "1 April 2025", "Approved by Board", "First safeguarding policy of the centre", "not recorded"],
+         "Checked after the local authority changed its referral line; no change needed", "Not recorded"],
+        ["1.0", "1 April 2025", "Approved by Board", "First safeguarding policy of the centre", "Not recorded"],
     ]
     text = pdftotext(pdf(built, "POL-SAF-01"))
     for commit in ("Draft allegations procedure", "First approved handbook", "Policy Lead"):

@@ -72,8 +72,8 @@ def test_the_welsh_pdf_speaks_welsh_and_says_it_awaits_review(built: Path) -> No
         assert english not in words
     assert pdf_table(built / "build/pdf/cy/POL-SAF-01.pdf",
                      ["Fersiwn", "Dyddiad", "Penderfyniad", "Newid", "Tystiolaeth"]) == [
-        ["1.0", "10 Ionawr 2026", "Cymeradwywyd gan Board",
-         "Approval recorded from the approved text; no change summary was kept at the time", "heb ei gofnodi"]]
+        ["1.0", "10 Ionawr 2026", "Cymeradwywyd gan Y Bwrdd",
+         "Approval recorded from the approved text; no change summary was kept at the time", "Heb ei gofnodi"]]
     english = " ".join(text(built / "build/pdf/POL-SAF-01.pdf").split())
     assert "Document control" in english and "Cyfieithiad" not in english
 
