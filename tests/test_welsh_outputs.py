@@ -141,7 +141,9 @@ def not_polisis(root: Path) -> list[str]:
     for doc in handbook.documents:
         words |= {doc.title, *(t.meta.title for t in doc.translations)}
     for clause in handbook.catalogue.clauses.values():
-        words |= {clause.title, clause.instrument.label, clause.instrument.citation}
+        words |= {clause.id, clause.title, clause.instrument.id, clause.instrument.label, clause.instrument.citation}
+    for record in handbook.records.values():  # the approvers' own words, printed as written
+        words |= {text for entry in record.entries for text in (entry.summary, entry.evidence) if text}
     log = git(root, "log", "--format=%s%n%an")
     words |= {line for line in log.splitlines() if line}
     return sorted((w for w in words if w), key=len, reverse=True)

@@ -19,10 +19,13 @@ though they were text, which only ever overstates the cost.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import sub
 
 from polisi.findings import Finding, Severity
 from polisi.handbook.model import Handbook
@@ -75,10 +78,10 @@ def markup_cost(body: str) -> Cost:
         found = _bracket_cost(body, start, end)
         total += found[0]
         worst = max(worst, found[1:], key=lambda w: w[0])
-    for offset, cost in _tag_costs(body):
-        total += cost * TAG_WEIGHT
-        if cost * TAG_WEIGHT > worst[0]:
-            worst = (cost * TAG_WEIGHT, offset, "<")
+    tags, dearest, dearest_at = _tag_costs(body)
+    total += tags * TAG_WEIGHT
+    if dearest * TAG_WEIGHT > worst[0]:
+        worst = (dearest * TAG_WEIGHT, dearest_at, "<")
     return Cost(total, worst[1], worst[2])
 
 
@@ -135,16 +138,18 @@ def _bracket_cost(body: str, start: int, end: int) -> tuple[int, float, int, str
     return total, worst, worst_at, worst_kind
 
 
-def _tag_costs(body: str) -> Iterator[tuple[int, int]]:
-    """(offset, characters scanned) of each ``<`` that could open a tag: read up to the next ``>``."""
-    next_close = len(body)
+def _tag_costs(body: str) -> tuple[int, int, int]:
+    """(characters scanned in all, dearest scan, its offset) for each ``<`` that could open a tag,
+    read up to the next ``>``. Counted with C-level maps: a hostile body holds one per 3 characters."""
     closes = [m.start() for m in re.finditer(">", body)]
-    position = len(closes)
-    for match in reversed(list(_TAG_OPEN.finditer(body))):
-        while position and closes[position - 1] > match.start():
-            position -= 1
-        next_close = closes[position] if position < len(closes) else len(body)
-        yield match.start(), next_close - match.start()
+    starts = [m.start() for m in _TAG_OPEN.finditer(body)]
+    if not starts:
+        return 0, 0, 0
+    closes.append(len(body))
+    ends = map(closes.__getitem__, map(bisect_right, repeat(closes[:-1]), starts))
+    costs = list(map(sub, ends, starts))
+    dearest, at = max(zip(costs, starts, strict=True))
+    return sum(costs), dearest, at
 
 
 def allowance(body: str) -> int:

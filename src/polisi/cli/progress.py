@@ -69,6 +69,7 @@ class _Bars:
                             bar_format="{desc}: {bar} {n_fmt}/{total_fmt} [{elapsed}]")
         self.bar.update(done - self.bar.n)
         if done >= total:
+            self.bar.refresh()  # update() skips redraws within tqdm's interval; the final count is always drawn
             self.close()
 
     def close(self) -> None:
