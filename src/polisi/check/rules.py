@@ -23,7 +23,7 @@ from polisi.check.pictures import pictures
 from polisi.check.translations import translation_findings
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
-from polisi.handbook.links import anchors, links, resolve
+from polisi.handbook.links import anchors, local_links
 from polisi.handbook.model import Document, Handbook, Kind
 from polisi.handbook.review_dates import ReviewState
 from polisi.handbook.schema import CITATION_KEYS
@@ -184,11 +184,8 @@ def body_links(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
         return heading_cache[doc.path]
 
     for doc in handbook:
-        for link in links(doc.body):
-            if link.external or not link.target:
-                continue
-            line, col = doc.source.body_line + link.line - 1, link.column
-            resolved, fragment = resolve(doc.path, link.target)
+        for link in local_links(doc.path, doc.body, doc.source.body_line):
+            line, col, resolved, fragment = link.line, link.column, link.path, link.fragment
             if not resolved:
                 if fragment and fragment not in anchors_of(doc):
                     yield Finding(doc.path, line, col, ERROR, "BROKEN_ANCHOR",

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from polisi.check.complexity import renders_in_bounded_time
 from polisi.check.outline import differences, outline
 from polisi.findings import Finding, Severity
-from polisi.handbook.links import anchors, links, resolve
+from polisi.handbook.links import anchors, local_links
 from polisi.handbook.model import Document, Handbook
 from polisi.handbook.schema import SHARED_KEYS
 from polisi.handbook.translation import Translation, translation_path
@@ -113,11 +113,8 @@ def _structure(handbook: Handbook, doc: Document, found: Translation) -> Iterato
 
 
 def _links(handbook: Handbook, found: Translation) -> Iterator[Finding]:
-    for link in links(found.body):
-        if link.external or not link.target:
-            continue
-        line, col = found.source.body_line + link.line - 1, link.column
-        path, fragment = resolve(found.path, link.target)
+    for link in local_links(found.path, found.body, found.source.body_line):
+        line, col, path, fragment = link.line, link.column, link.path, link.fragment
         if not path:
             if fragment and fragment not in anchors(found.body):
                 yield Finding(found.path, line, col, ERROR, "BROKEN_ANCHOR",

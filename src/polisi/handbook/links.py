@@ -202,6 +202,29 @@ def links(body: str) -> tuple[Link, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class LocalLink:
+    """A link of a body to a file of the handbook or a heading, where the file holds it."""
+
+    target: str
+    """As written."""
+    line: int
+    """In the file, counting its front matter."""
+    column: int
+    path: str
+    """Handbook-relative path it resolves to; empty for a heading of the same page."""
+    fragment: str
+
+
+def local_links(path: str, body: str, body_line: int) -> Iterator[LocalLink]:
+    """The links of the body of ``path`` (starting at file line ``body_line``) that the link rules
+    follow: every one but web addresses and empty targets, resolved and positioned in the file."""
+    for link in links(body):
+        if not link.external and link.target:
+            resolved, fragment = resolve(path, link.target)
+            yield LocalLink(link.target, body_line + link.line - 1, link.column, resolved, fragment)
+
+
 def _plain(text: str) -> str:
     """Heading text as the ``toc`` extension reads it: link text kept, emphasis marks dropped."""
     pieces, last = [], 0
