@@ -23,6 +23,7 @@ from pathlib import Path
 
 from polisi.check.gate import Checked
 from polisi.errors import UsageError
+from polisi.handbook.list_markers import PAREN_CLASS_PREFIX
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
@@ -39,6 +40,8 @@ HANDBOOK_REFERENCE = "word/reference.docx"
 """An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
 _HEADING_TAG = re.compile(r"<h([1-6])\b")
+PAREN_LIST = "polisi-paren-list"
+"""The class of the block ``docx-styles.lua`` turns into a Word list numbered ``a)``, ``1)``."""
 
 def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = silent) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
@@ -154,13 +157,34 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
 def document_html(handbook: Handbook, doc: Document) -> str:
     """The document as pandoc reads it: front block, legal basis, then the body as rendered everywhere."""
     language = _language(handbook, doc)
-    body = render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)),
-                           embed_images(handbook, doc))
+    body = paren_lists_marked(render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)),
+                                              embed_images(handbook, doc)))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(handbook.config.lang_tag(language))}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title></head><body>\n"
         f"{front_block(handbook, doc)}\n{legal_basis(handbook, doc)}\n{body}\n</body></html>\n"
     )
+
+
+def paren_lists_marked(body: str) -> str:
+    """``body`` with each list numbered ``a)``, ``1)`` inside a ``<div>`` of class :data:`PAREN_LIST`.
+
+    pandoc's HTML reader reads ``<ol type>`` and ``start`` but no delimiter, and a pandoc list has
+    no class of its own; the block around it tells the Lua filter to number it with a bracket.
+    """
+    if PAREN_CLASS_PREFIX not in body:
+        return body
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    for ol in list(root.iter("ol")):
+        if any(name.startswith(PAREN_CLASS_PREFIX) for name in (ol.get("class") or "").split()):
+            block = lxml.html.Element("div", {"class": PAREN_LIST})
+            ol.addprevious(block)
+            block.tail, ol.tail = ol.tail, None
+            block.append(ol)
+    inner = [lxml.html.tostring(child, encoding="unicode") for child in root]
+    return escape(root.text or "", quote=False) + "".join(inner)
 
 
 def front_block(handbook: Handbook, doc: Document) -> str:
