@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from polisi.check.gate import Checked
+from polisi.findings import Report
 from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import load_handbook
+from polisi.history.git import load_history
 from polisi.render.labels import interval_text, labels, long_date, table
+from polisi.render.site import SiteFailed, render_site
 
 from .bilingual import SAF_BODY_CY, bilingual_handbook, welsh
 from .gitbook import commit, git, polisi, write
@@ -359,3 +363,23 @@ def test_every_body_rule_reads_translations_at_their_own_lines(book: Path) -> No
     assert sorted(" ".join(line.split(" ", 2)[:2]) for line in found) == sorted(expected)
     assert all(len(line) < 300 for line in found)
     assert polisi("build", "pdf", str(book), "--as-of", AS_OF).returncode == 1  # the gate refuses it
+
+
+def test_a_welsh_page_mkdocs_refuses_is_named_in_the_welsh_file_and_the_site_stays(book: Path) -> None:
+    """A broken link in a translation (``check`` refuses it), built past the gate through the stage the
+    CLI runs after it: MkDocs refuses the Welsh tree, and the one line names the Welsh file at the link."""
+    assert polisi("build", "site", str(book), "--as-of", AS_OF).returncode == 0
+    site = book / "build" / "site"
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    file = book / "policies/POL-SAF-01.cy.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\nGweler [y cynllun](POL-DIM-01.md).\n", encoding="utf-8")
+    lines = file.read_text(encoding="utf-8").split("\n")
+    at = (len(lines) - 1, lines[-2].index("POL-DIM-01.md") + 1)
+    assert "policies/POL-SAF-01.cy.md:{}:{}: BROKEN_LINK POL-DIM-01.md does not exist".format(*at) in check_lines(book)
+    with pytest.raises(SiteFailed) as failed:
+        render_site(Checked(load_handbook(book), Report()), load_history(book), date.fromisoformat(AS_OF))
+    assert [finding.format() for finding in failed.value.report] == [
+        "policies/POL-SAF-01.cy.md:{}:{}: error: SITE_BUILD MkDocs: Doc file 'policies/POL-SAF-01.md' contains a "
+        "link 'POL-DIM-01.md', but the target 'policies/POL-DIM-01.md' is not found among documentation "
+        "files.".format(*at)]
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

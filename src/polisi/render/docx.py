@@ -22,11 +22,14 @@ from importlib import resources
 from pathlib import Path
 
 from polisi.check.gate import Checked
-from polisi.errors import UsageError
+from polisi.check.word_reference import HANDBOOK_REFERENCE
+from polisi.errors import BuildError, UsageError
+from polisi.findings import Finding, Report
 from polisi.handbook.list_markers import PAREN_CLASS_PREFIX
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
+from polisi.render.failures import failure
 from polisi.render.labels import interval_text, labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.render.progress import Progress, silent
@@ -36,8 +39,6 @@ from polisi.word.roundtrip import ADMONITIONS, TOP_HEADING, admonition_kinds
 WORD_STAGE = "Word copies"
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""
-HANDBOOK_REFERENCE = "word/reference.docx"
-"""An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
 _HEADING_TAG = re.compile(r"<h([1-6])\b")
 PAREN_LIST = "polisi-paren-list"
@@ -63,13 +64,30 @@ def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = s
             (staging / code).mkdir(exist_ok=True)
         workers = min(len(documents), os.cpu_count() or 1) or 1
         progress(WORD_STAGE, 0, len(documents))
+        failures: list[Finding] = []
+        own_styles = handbook.root / HANDBOOK_REFERENCE
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(export_document, handbook, doc, staging / docx_name(doc), reference)
-                       for doc in documents]
+            futures = {pool.submit(export_document, handbook, doc, staging / docx_name(doc), reference): doc
+                       for doc in documents}
             for count, future in enumerate(as_completed(futures), start=1):
-                future.result()
+                try:
+                    future.result()
+                except BuildError as exc:  # one document that pandoc refuses stops no other
+                    doc = futures[future]
+                    styles = f" (house styles {HANDBOOK_REFERENCE})" if reference == own_styles else ""
+                    failures.append(failure(doc.path, doc.source.text, "WORD_EXPORT", f"{exc}{styles}"))
                 progress(WORD_STAGE, count, len(documents))
+        if failures:  # leaves the previous Word copies as they were
+            raise WordFailed(Report.of(failures, len(documents)))
     return [target / docx_name(doc) for doc in documents]
+
+
+class WordFailed(BuildError):
+    """One or more Word copies could not be made; ``report`` has one line per document."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"Word copies not published: {len(report.errors)} document(s) could not be converted")
+        self.report = report
 
 
 def docx_name(doc: Document) -> str:
