@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -166,6 +167,23 @@ def test_house_styles_come_from_the_handbooks_reference_document(handbook: Path)
     default = docx.Document(str(shipped))
     assert default.styles["Heading 1"].font.name == "Arial"
     assert "Admonition" in [s.name for s in default.styles]
+
+
+def test_house_styles_linked_from_outside_the_handbook_are_refused_before_any_copy(
+        handbook: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "styles.docx"
+    outside.parent.mkdir()
+    shutil.copy(SRC / "polisi" / "render" / "templates" / "reference.docx", outside)
+    (handbook / "word").mkdir()
+    (handbook / "word" / "reference.docx").symlink_to(outside)
+    checked = polisi("check", handbook, "--as-of", AS_OF)
+    assert checked.returncode == 1
+    assert [line for line in checked.stdout.splitlines() if ": error: " in line] == [
+        "word/reference.docx:1:1: error: SYMLINK_OUTSIDE the house styles for Word copies goes through "
+        "word/reference.docx, a symbolic link leading outside the handbook: put the .docx itself in word/"]
+    built = polisi("build", "docx", handbook, "--as-of", AS_OF)
+    assert built.returncode == 1
+    assert not (handbook / "build" / "docx").exists()
 
 
 def test_named_documents_refresh_only_those_files(handbook: Path) -> None:

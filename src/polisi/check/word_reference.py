@@ -7,11 +7,13 @@ says so before any build, so a handbook that passes ``check`` makes its Word cop
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from polisi.findings import Finding, Severity
+from polisi.handbook.contain import refusal
 from polisi.handbook.model import Handbook
 
 HANDBOOK_REFERENCE = "word/reference.docx"
@@ -21,9 +23,14 @@ REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml")
 
 
 def word_reference(handbook: Handbook, _: object = None) -> Iterator[Finding]:
-    """``WORD_REFERENCE`` when the handbook's own house styles are not a readable Word file."""
+    """``WORD_REFERENCE`` when the handbook's own house styles are not a readable Word file; the
+    containment codes when the file is a link leading out of the handbook, which pandoc would read."""
     path = handbook.root / HANDBOOK_REFERENCE
-    if path.is_file():
+    refused = refusal(handbook.root, handbook.config, HANDBOOK_REFERENCE) if os.path.lexists(path) else None
+    if refused is not None:
+        yield Finding(HANDBOOK_REFERENCE, 1, 1, Severity.ERROR, refused[0],
+                      f"the house styles for Word copies {refused[1]}: put the .docx itself in word/")
+    elif path.is_file():
         problem = reference_problem(path)
         if problem is not None:
             yield Finding(HANDBOOK_REFERENCE, 1, 1, Severity.ERROR, "WORD_REFERENCE",

@@ -25,6 +25,7 @@ from polisi.check.gate import Checked
 from polisi.check.word_reference import HANDBOOK_REFERENCE
 from polisi.errors import BuildError, UsageError
 from polisi.findings import Finding, Report
+from polisi.handbook.contain import handbook_file
 from polisi.handbook.list_markers import PAREN_CLASS_PREFIX
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
@@ -55,7 +56,7 @@ def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = s
     documents = [view for doc in _select(handbook, ids)
                  for view in (doc, *(doc.in_language(c) for c in languages if doc.translation(c)))]
     target = handbook.build_dir / OUTPUT_FOLDER
-    with reference_document(handbook.root) as reference, replace_folder(target) as staging:
+    with reference_document(handbook) as reference, replace_folder(target) as staging:
         if ids and target.is_dir():
             for old in target.rglob("*.docx"):
                 (staging / old.relative_to(target)).parent.mkdir(parents=True, exist_ok=True)
@@ -96,10 +97,11 @@ def docx_name(doc: Document) -> str:
 
 
 @contextmanager
-def reference_document(root: Path) -> Iterator[Path]:
-    """The organisation's reference document when the handbook has one, else polisi's."""
-    own = root / HANDBOOK_REFERENCE
-    if own.is_file():
+def reference_document(handbook: Handbook) -> Iterator[Path]:
+    """The organisation's reference document when the handbook has one, else polisi's; read through
+    the handbook's one door, like every other file a Word copy takes in."""
+    own = handbook_file(handbook.root, handbook.config, HANDBOOK_REFERENCE)
+    if own is not None:
         yield own
         return
     with resources.as_file(_TEMPLATES / "reference.docx") as shipped:
