@@ -306,8 +306,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except PolisiError as exc:
         report = getattr(exc, "report", None)
-        if report is not None:
-            click.echo(format_report(report, "text"), err=True)
+        if report is not None:  # a refused check ends with its count; a renderer's failures need none
+            from polisi.check.gate import CheckFailed
+
+            checked = isinstance(exc, CheckFailed)
+            click.echo(format_report(report, "text") if checked else "\n".join(f.format() for f in report), err=True)
         click.echo(f"polisi: error: {exc}", err=True)
         sys.exit(exc.exit_status)
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback without --debug
