@@ -210,10 +210,42 @@ def test_placements_are_not_said_to_be_ended_only_by_the_placing_authority(handb
     assert "SPRI-2017:reg-76" not in {c for _, c in review.citations}  # type: ignore[union-attr]
 
 
-def test_company_level_notifications_are_the_providers(handbook: Handbook) -> None:
+def _notification_rows(handbook: Handbook) -> dict[str, list[str]]:
+    """POL-NOT-01's table of notifiable events: where the duty is -> [event, where, to whom, who, by when]."""
     body = handbook.get("POL-NOT-01").body  # type: ignore[union-attr]
-    row = next(line for line in body.splitlines() if "paragraphs 2 to 7" in line and line.startswith("|"))
-    assert "| Provider (board secretary) |" in row
+    table = body.split("## What we notify and when", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Event")]
+    return {row[1]: row for row in rows}
+
+
+def test_company_level_notifications_are_the_providers(handbook: Handbook) -> None:
+    rows = _notification_rows(handbook)
+    for paragraphs in ("2", "3", "3A", "5", "6 and 7", "8", "9", "10", "11", "12"):
+        row = rows[f"Schedule 3 Part 1, paragraph{'s' if ' and ' in paragraphs else ''} {paragraphs}"]
+        assert row[2:4] == ["CIW", "Provider (board secretary)"], row
+    assert rows["Schedule 3 Part 1, paragraph 13"][3] == "Registered Manager"
+
+
+def test_the_notifications_policy_lists_each_schedule_3_event_it_cites(handbook: Handbook) -> None:
+    """No notifications matrix held elsewhere: every Schedule 3 paragraph the policy cites is a row of its
+    table, with the time the paragraph sets, and what could not be listed is named for the provider."""
+    policy = handbook.get("POL-NOT-01")
+    cited = {c for _, c in policy.citations}  # type: ignore[union-attr]
+    rows = _notification_rows(handbook)
+    listed = {p for where in rows for p in re.findall(r"paragraphs? (\w+)(?: and (\w+))?", where) for p in p if p}
+    for para in ("1", "2", "3", "3A", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
+        assert f"SPRI-2017:sch-3-para-{para}" in handbook.catalogue, para
+        assert f"SPRI-2017:sch-3-para-{para}" in cited, para
+        assert para in listed, para
+    assert rows["Schedule 3 Part 1, paragraph 8"][4] == "7 days before the absence starts"
+    assert rows["Schedule 3 Part 1, paragraph 9"][4] == "No later than 7 days after the absence starts"
+    assert rows["Schedule 3 Part 1, paragraph 1; regulation 7"][4].startswith("At least 28 days before it takes effect")
+    assert rows["Regulation 84 and Schedule 4"][2:4] == ["CIW", "Responsible Individual"]
+    body = policy.body  # type: ignore[union-attr]
+    assert "matrix" not in body and "matrix" not in handbook.get("PRO-NOT-01").body  # type: ignore[union-attr]
+    assert "The provider must confirm those events and their time limits from the current text" in body
+    assert "SPRI-2017:sch-3-para-4" in handbook.not_applicable
 
 
 GENERIC = "Approval recorded from the approved text; no change summary was kept at the time"
