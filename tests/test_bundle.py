@@ -123,6 +123,13 @@ def test_legal_basis_matrix_and_uncovered_clauses(built: Path) -> None:
                      "Applies only to care home services"):
         assert squash(expected) in not_applicable, expected
     assert squash("SPRI-2017:reg-44 ") not in not_applicable  # it names residential family centres
+    # Entries seen only in a secondary source say so where the inspector reads them (reg 12 and reg 31
+    # are cited by no document of this small handbook).
+    assert squash("Seen only in a secondary source, not in the official text") in squash(uncovered)
+    assert squash("Heading seen only in a secondary source; the words are from the official text") in squash(
+        uncovered)
+    assert squash("Seen only in a secondary source") in squash(matrix)  # the statutory guidance it cites
+    assert "secondary" not in row  # reg 27 was seen in the official text
 
 
 def test_review_status_lists_every_document_with_its_approval(built: Path) -> None:
