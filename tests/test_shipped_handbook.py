@@ -204,6 +204,16 @@ def test_safeguarding_uses_the_wales_terms_and_authorities(handbook: Handbook) -
     assert "WSP:s5" in {c for _, c in allegations.citations}  # type: ignore[union-attr]
 
 
+def test_discipline_follows_regulation_39(handbook: Handbook) -> None:
+    policy = handbook.get("POL-DIS-01")
+    assert "SPRI-2017:reg-39" in {c for _, c in policy.citations}  # type: ignore[union-attr]
+    assert "**Failing to report abuse is a disciplinary matter.**" in policy.body  # type: ignore[union-attr]
+    for who in ("the Responsible Individual", "a CIW inspector", "the local authority for the area",
+                "the NSPCC where a child is involved", "the police"):
+        assert who in policy.body, who  # type: ignore[union-attr]
+    assert "action short of suspension" in handbook.get("PRO-DIS-01").body  # type: ignore[union-attr]
+
+
 def test_placements_are_not_said_to_be_ended_only_by_the_placing_authority(handbook: Handbook) -> None:
     review = handbook.get("PRO-RAA-03")
     assert "Only the placing authority can" not in review.body  # type: ignore[union-attr]
@@ -241,7 +251,11 @@ def test_the_notifications_policy_lists_each_schedule_3_event_it_cites(handbook:
     assert rows["Schedule 3 Part 1, paragraph 8"][4] == "7 days before the absence starts"
     assert rows["Schedule 3 Part 1, paragraph 9"][4] == "No later than 7 days after the absence starts"
     assert rows["Schedule 3 Part 1, paragraph 1; regulation 7"][4].startswith("At least 28 days before it takes effect")
-    assert rows["Regulation 84 and Schedule 4"][2:4] == ["CIW", "Responsible Individual"]
+    for para in range(1, 9):
+        assert f"SPRI-2017:sch-4-para-{para}" in cited, para
+        assert rows[f"Schedule 4, paragraph {para}"][2:4] == ["CIW", "Responsible Individual"], para
+    assert rows["Schedule 4, paragraph 2"][4] == "7 days before the absence starts"
+    assert rows["Schedule 4, paragraph 3"][4] == "No later than 7 days after the absence starts"
     body = policy.body  # type: ignore[union-attr]
     assert "matrix" not in body and "matrix" not in handbook.get("PRO-NOT-01").body  # type: ignore[union-attr]
     assert "The provider must confirm those events and their time limits from the current text" in body
