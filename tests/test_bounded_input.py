@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -128,16 +127,20 @@ def test_a_picture_too_large_is_left_out_and_noted(importing: tuple[Path, Path],
     assert not (root / "procedures" / "media" / "PRO-MED-01").exists()
 
 
-def test_leftovers_of_a_killed_import_do_not_block_the_next(importing: tuple[Path, Path], tmp_path: Path) -> None:
+def test_leftovers_of_a_killed_import_do_not_block_the_next(importing: tuple[Path, Path], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     root, source = importing
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(own_tmp))  # this run's leftovers, not a neighbouring suite's
     dead = 2**22 + 12345  # above the kernel's default pid_max: no process has this id
     staged = root / "procedures" / "media" / f".PRO-MED-01.importing-{dead}"
     staged.mkdir(parents=True)
     (staged / "rId12.png").write_bytes(b"half a picture")
-    temporary = Path(os.environ.get("TMPDIR", "/tmp")) / f"polisi-import-{dead}-abandoned"
-    temporary.mkdir(exist_ok=True)
+    temporary = own_tmp / f"polisi-import-{dead}-abandoned"
+    temporary.mkdir()
     result = polisi("import", source, "-C", root, "--policy", "POL-SAF-01")
     assert result.returncode == 0, result.stderr
     assert not staged.exists() and not temporary.exists()
     assert sorted(p.name for p in (root / "procedures" / "media" / "PRO-MED-01").iterdir()) == ["rId12.png"]
-    shutil.rmtree(temporary, ignore_errors=True)
+    assert list(own_tmp.iterdir()) == []

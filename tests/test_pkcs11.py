@@ -16,6 +16,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +32,20 @@ SIGNER = "Example Care Ltd document signing"
 
 pytestmark = pytest.mark.skipif(not Path(LIBRARY).is_file() or shutil.which("softhsm2-util") is None,
                                 reason="SoftHSM2 is not installed (scripts/bootstrap installs softhsm2)")
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """``name=value`` in this process's environment for the block only, so later tests never see it."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 def make_token(folder: Path) -> tuple[dict[str, str], bytes]:
@@ -48,7 +64,6 @@ def make_token(folder: Path) -> tuple[dict[str, str], bytes]:
     env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
     subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", "77341"],
                    env=env, check=True, capture_output=True)
-    os.environ["SOFTHSM2_CONF"] = str(conf)  # python-pkcs11 below reads it in this process
     now = datetime.now(UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Example Care Ltd test CA")])
@@ -58,7 +73,8 @@ def make_token(folder: Path) -> tuple[dict[str, str], bytes]:
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
           .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
           .sign(ca_key, hashes.SHA256()))
-    token = pkcs11.lib(LIBRARY).get_token(token_label=TOKEN)
+    with _environment("SOFTHSM2_CONF", str(conf)):  # SoftHSM2 reads it when python-pkcs11 loads it here
+        token = pkcs11.lib(LIBRARY).get_token(token_label=TOKEN)
     with token.open(rw=True, user_pin=PIN) as session:
         public, private = session.generate_keypair(KeyType.RSA, 2048, label=LABEL, id=b"\x42", store=True)
         assert private[Attribute.SENSITIVE] and not private[Attribute.EXTRACTABLE]  # it cannot leave the token

@@ -183,6 +183,19 @@ def test_a_reviewed_translation_names_its_reviewer(book: Path) -> None:
     assert check_lines(book) == []
 
 
+def test_recording_a_translation_again_with_nothing_new_says_so_and_commits_nothing(book: Path) -> None:
+    head = git(book, "rev-parse", "HEAD")
+    last = git(book, "log", "-1", "--format=%h", "--", "policies/POL-SAF-01.cy.md")
+    done = polisi("translated", "POL-SAF-01", str(book), "--by", "Translator", "--on", "2026-02-01")
+    assert (done.returncode, done.stderr) == (0, "")
+    sha = content_digest("policies/POL-SAF-01.md", (book / "policies/POL-SAF-01.md").read_text())
+    assert done.stdout == (
+        f"policies/POL-SAF-01.cy.md already records the cy translation of POL-SAF-01 v1.0 (draft, source "
+        f"SHA-256 {sha[:12]}) in commit {last}: nothing to do\n")
+    assert git(book, "rev-parse", "HEAD") == head
+    assert git(book, "status", "--porcelain") == ""
+
+
 def test_translated_refuses_an_uncommitted_source_and_a_mismatched_pair(book: Path) -> None:
     source = book / "policies/POL-SAF-01.md"
     source.write_text(source.read_text().replace("keep children safe", "keep every child safe"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from portal_handbook import STAFF_CSV, run_polisi, write_handbook
-from postgres import Cluster
+from postgres import PREFIX, Cluster, sweep_leftovers
 from running import Running
 
 AS_OF = "2026-06-01"
@@ -28,7 +28,8 @@ def built_handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    folder = Path(tempfile.mkdtemp(prefix="polisi-pg-"))
+    sweep_leftovers()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
     cluster = Cluster(folder)
     yield cluster
     cluster.stop()

@@ -32,6 +32,11 @@ def translated_command(doc_id: str, path: Path, by: str, language: str | None, r
     if not path.is_dir():
         raise UsageError(f"{path}: no such handbook folder")
     done = record_translation(path, doc_id, language, by, _today(on), reviewed=reviewed)
+    if done.already:
+        click.echo(f"{done.path} already records the {done.language} translation of {done.doc_id} "
+                   f"v{done.version} ({done.state}, source SHA-256 {done.sha256[:12]}) in commit "
+                   f"{done.commit[:7]}: nothing to do")
+        return
     click.echo(f"recorded {done.path} ({done.state}) as the {done.language} translation of {done.doc_id} "
                f"v{done.version} (source SHA-256 {done.sha256[:12]}): commit {done.commit[:7]}")
 

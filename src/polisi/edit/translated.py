@@ -43,6 +43,8 @@ class Recorded:
     sha256: str
     state: str
     commit: str
+    already: bool = False
+    """The translation already recorded exactly this, in ``commit``; nothing was written."""
 
 
 def record_translation(
@@ -85,12 +87,16 @@ def record_translation(
 
     file = root / found.path
     original = file.read_bytes()
-    file.write_bytes(edit_front_matter(found.source.text, stamp).encode("utf-8"))
+    stamped = edit_front_matter(found.source.text, stamp).encode("utf-8")
+    state = "reviewed" if reviewed else "draft"
+    committed = history.of(found.path)
+    if stamped == original and committed and not history.is_dirty(found.path):
+        return Recorded(doc.id, language, found.path, doc.meta.version, sha, state, committed[0].commit, already=True)
+    file.write_bytes(stamped)
     try:
         own = [f for f in check(load_handbook(root), on, history=history).errors if f.path == found.path]
         if own:
             raise TranslationRefused(found.path, Report.of(own, 1))
-        state = "reviewed" if reviewed else "draft"
         commit = commit_file(
             history, found.path,
             f"Translation of {doc.id} into {language} ({state}) matches v{doc.meta.version}\n\n"
