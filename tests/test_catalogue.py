@@ -51,7 +51,7 @@ SPEC_IDS = [
 EXPECTED_FILES = {
     "SPRI-2017", "RISCA-2016", "SSWBA-2014", "SG-SPRI-2019", "CoPP-2017", "CoPP-W-2026",
     "CoPP-E-2026", "WSP", "CIW-RI-VISITS", "CIW-COP-INSP-2023", "DPA-2018",
-    "REG-2017", "SOP-GUIDE-2019",
+    "REG-2017", "SOP-GUIDE-2019", "WTSP",
 }
 
 LEGISLATION_LOCATOR = re.compile(r"^(reg-\d+|s-\d+|sch-\d+(-pt-\d+|-para-\d+[A-Z]?)?)$")
@@ -77,7 +77,7 @@ def test_every_entry_is_verified_primary_or_secondary(shipped):
 
 
 OFFICIAL_HOSTS = {"www.legislation.gov.uk", "www.gov.wales", "socialcare.wales", "safeguarding.wales",
-                  "www.safeguarding.wales", "www.careinspectorate.wales"}
+                  "www.safeguarding.wales", "diogelu.cymru", "www.careinspectorate.wales"}
 
 
 def test_every_url_is_an_https_address_at_the_official_publisher(shipped):
@@ -91,7 +91,7 @@ def test_every_url_is_an_https_address_at_the_official_publisher(shipped):
             assert url.startswith("https://"), entry_id
             assert urlsplit(url).hostname in OFFICIAL_HOSTS, entry_id
     unlinked = {entry_id.partition(":")[0] for entry_id, url in linked if url is None}
-    assert unlinked == {"SG-SPRI-2019", "SOP-GUIDE-2019"}
+    assert unlinked == {"SG-SPRI-2019", "SOP-GUIDE-2019", "WTSP"}
     assert catalogue.instruments["SG-SPRI-2019"].source.startswith("https://pdfslide.tips/")
 
 
@@ -370,3 +370,19 @@ def test_corrected_headings(shipped):
     assert catalogue.get("RISCA-2016:s-7").title == "Grant or refusal of registration as a service provider"
     assert catalogue.get("SPRI-2017:sch-3-para-8").title != catalogue.get("SPRI-2017:sch-3-para-9").title
     assert catalogue.get("SPRI-2017:reg-28").provenance is Provenance.PRIMARY
+
+
+def test_provisions_read_again_quote_their_own_words(shipped):
+    catalogue, _ = shipped
+    sch1 = catalogue.get("REG-2017:sch-1")
+    assert sch1.provenance is Provenance.PRIMARY
+    assert sch1.title in sch1.quote and "Regulations 3, 6, 7 and 11" in sch1.quote
+    assert "must confirm" in sch1.note  # the rest of Schedule 1 was not seen
+    for section in (39, 45, 46):
+        assert f"section {section}" in catalogue.get(f"RISCA-2016:s-{section}").quote.casefold(), section
+    s134 = catalogue.get("SSWBA-2014:s-134")
+    assert s134.quote.startswith(f"134 {s134.title} (1) Regulations must set out")
+    reporting = catalogue.get("WSP:s5-p7")
+    assert "Local Authority Designated Officer for Safeguarding" in reporting.quote
+    assert "within no more than 24 hours" in reporting.quote
+    assert catalogue.instruments["DPA-2018"].provenance is Provenance.PRIMARY

@@ -40,7 +40,7 @@ def tagged(tmp_path: Path) -> Path:
     commit(root, "Add handbook", "2026-01-12")
     done = polisi(
         "approve", "POL-SAF-01", str(root), "--by", "Board", "--on", "2026-02-01",
-        "--summary", "Name the designated safeguarding lead", when="2026-02-01",
+        "--summary", "Name the designated safeguarding person", when="2026-02-01",
     )
     assert done.returncode == 0, done.stderr
     return root

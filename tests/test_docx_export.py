@@ -23,7 +23,7 @@ id: PRO-SAF-01
 title: Responding to a safeguarding concern
 version: "1.4"
 status: approved
-owner: Designated Safeguarding Lead
+owner: Designated Safeguarding Person
 approved_by: Registered Manager
 approved_on: 2026-02-10
 last_reviewed: 2026-02-10
@@ -113,7 +113,7 @@ def test_text_front_block_legal_basis_and_tables_read_back(handbook: Path) -> No
     assert any("confirmed in writing within 24 hours" in text for _, text in paragraphs)
     front, legal, steps = ([[c.text for c in row.cells] for row in table.rows] for table in word.tables)
     assert ["Document", "PRO-SAF-01 (procedure)"] in front
-    assert ["Version", "1.4"] in front and ["Owner", "Designated Safeguarding Lead"] in front
+    assert ["Version", "1.4"] in front and ["Owner", "Designated Safeguarding Person"] in front
     assert ["Next review", "2026-08-10"] in front and ["Policy", "POL-SAF-01"] in front
     assert ["Organisation", "Test Provider Ltd, Test family centre"] in front
     assert legal[0] == ["Kind", "Clause", "Subject", "Instrument"]
@@ -134,7 +134,7 @@ def test_core_and_custom_properties_are_set(handbook: Path) -> None:
     custom = custom_properties(path)
     assert custom["document-id"] == "PRO-SAF-01"
     assert custom["version"] == "1.4"
-    assert custom["owner"] == "Designated Safeguarding Lead"
+    assert custom["owner"] == "Designated Safeguarding Person"
     assert custom["next-review"] == "2026-08-10"
     assert custom["approved-by"] == "Registered Manager" and custom["approved-on"] == "2026-02-10"
 

@@ -55,7 +55,7 @@ def approve(root: Path, *args: str, when: str = "2026-03-01") -> object:
 
 
 def test_approve_writes_the_record_in_the_same_commit_with_summary_evidence_and_digest(repo: Path) -> None:
-    done = approve(repo, "--summary", "Name the designated safeguarding lead",
+    done = approve(repo, "--summary", "Name the designated safeguarding person",
                    "--evidence", "Board minutes 2026-03-01, item 4")
     assert done.returncode == 0, done.stderr
     assert git(repo, "show", "--name-only", "--format=", "HEAD").splitlines() == [
@@ -65,13 +65,13 @@ def test_approve_writes_the_record_in_the_same_commit_with_summary_evidence_and_
     new = entries[1]
     assert {k: v for k, v in new.items() if k != "sha256"} == {
         "event": "approved", "version": "1.1", "by": "Board", "date": date(2026, 3, 1),
-        "summary": "Name the designated safeguarding lead", "evidence": "Board minutes 2026-03-01, item 4",
+        "summary": "Name the designated safeguarding person", "evidence": "Board minutes 2026-03-01, item 4",
     }
     from polisi.handbook.approvals import content_digest
 
     assert new["sha256"] == content_digest(SAF, (repo / SAF).read_text())
     assert git(repo, "log", "-1", "--format=%B") == (
-        "Approve POL-SAF-01 v1.1: Safeguarding\n\nName the designated safeguarding lead\n\n"
+        "Approve POL-SAF-01 v1.1: Safeguarding\n\nName the designated safeguarding person\n\n"
         "Approved by Board on 2026-03-01.\nEvidence: Board minutes 2026-03-01, item 4"
     )
     shown = polisi("show", "POL-SAF-01", str(repo), "--as-at", "2026-03-02")
@@ -79,7 +79,7 @@ def test_approve_writes_the_record_in_the_same_commit_with_summary_evidence_and_
     assert shown.stderr == (
         f"POL-SAF-01 v1.1, approved by Board on 2026-03-01 (approvals/POL-SAF-01.yml, text of commit "
         f"{git(repo, 'rev-parse', '--short=7', 'HEAD')}); evidence: Board minutes 2026-03-01, item 4; in force "
-        "from 2026-03-01 (the latest approved version); Name the designated safeguarding lead\n"
+        "from 2026-03-01 (the latest approved version); Name the designated safeguarding person\n"
     )
 
 
