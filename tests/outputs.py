@@ -82,3 +82,29 @@ def missing(source: Counter[str], output: str) -> dict[str, int]:
     """Each source word the output holds fewer times than the source, with how many are short."""
     have = words(output)
     return {word: count - have[word] for word, count in source.items() if have[word] < count}
+
+
+def word_list_format(path: Path, item: str) -> tuple[str, str, int]:
+    """How Word numbers the list paragraph that starts with ``item``: its format (``lowerLetter``),
+    its marker text (``%1)``) and its first number, read from the numbering part it points at."""
+    document = docx.Document(str(path))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith(item))
+    number = paragraph._p.pPr.numPr
+    num_id, level = number.numId.val, number.ilvl.val if number.ilvl is not None else 0
+    numbering = document.part.numbering_part.element
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    (num,) = numbering.xpath(f'w:num[@w:numId="{num_id}"]')
+    abstract = num.find(f"{w}abstractNumId").get(f"{w}val")
+    (lvl,) = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="{level}"]')
+    start = lvl.find(f"{w}start")
+    return (lvl.find(f"{w}numFmt").get(f"{w}val"), lvl.find(f"{w}lvlText").get(f"{w}val"),
+            int(start.get(f"{w}val")) if start is not None else 1)
+
+
+def pdf_pages(path: Path) -> list[tuple[float, float, str]]:
+    """Each page's width and height in points and its text (``pdftotext``, headers and footers included)."""
+    with pikepdf.open(path) as pdf:
+        sizes = [(float(p.mediabox[2] - p.mediabox[0]), float(p.mediabox[3] - p.mediabox[1])) for p in pdf.pages]
+    return [(width, height, subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+                                           capture_output=True, text=True, check=True).stdout)
+            for n, (width, height) in enumerate(sizes, start=1)]

@@ -13,9 +13,10 @@ import docx
 import lxml.html
 import pytest
 
+from polisi.word.importer import ImportOptions, import_word
 from polisi.word.pandoc import run_pandoc
 
-from .outputs import html_text, missing, pdf_text, site_text, word_text, words
+from .outputs import html_text, missing, pdf_text, site_text, word_list_format, word_text, words
 from .pdf_handbook import AS_OF, BASE, git, run
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -121,9 +122,24 @@ def test_a_nested_list_of_24_keeps_its_numbers_in_every_output(built: tuple[Path
 
 
 def test_lettered_steps_in_parentheses_keep_their_letters(built: tuple[Path, dict[str, Path]]) -> None:
+    """JupiterOne's breach procedure numbers its steps "(a)" in Word: Markdown reads no opening
+    bracket, so they become "a)" (the import report says so), and every output shows "c)"."""
     root, imported = built
     doc = imported["breach"]
+    assert re.search(r"^c\)\s+In the event of a data breach", doc.read_text(encoding="utf-8"), re.MULTILINE)
     page = (root / "build" / "site" / doc.parent.name / f"{doc.stem}.html").read_text(encoding="utf-8")
-    assert '<ol type="a">' in page
-    assert re.search(r"^\s*c\.\s+In the event of a data breach", pdf_text(root / "build" / "pdf" / f"{doc.stem}.pdf"),
+    assert '<ol class="paren-lower-alpha" type="a">' in page
+    assert re.search(r"^\s*c\)\s+In the event of a data breach", pdf_text(root / "build" / "pdf" / f"{doc.stem}.pdf"),
                      re.MULTILINE)
+    assert word_list_format(root / "build" / "docx" / f"{doc.stem}.docx", "In the event of a data breach") == \
+        ("lowerLetter", "%1)", 1)
+
+
+def test_the_import_report_says_bracketed_lists_are_written_with_one_bracket(tmp_path: Path) -> None:
+    root = tmp_path / "handbook"
+    shutil.copytree(BASE, root)
+    imported = import_word(root, CORPUS / "jupiterone" / "breach.docx", ImportOptions())
+    assert [note for note in imported.attention if "brackets" in note] == [
+        'Word numbers 1 list(s) in brackets, "(a)"; they are written "a)" (Markdown has no opening bracket), '
+        'so a reference such as "see (b)" may need rewording']
+    assert "<!-- polisi" not in (root / imported.path).read_text(encoding="utf-8")

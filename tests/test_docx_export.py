@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -11,6 +12,11 @@ from xml.etree import ElementTree as ET
 
 import docx
 import pytest
+
+from polisi.check.gate import Checked
+from polisi.findings import Report
+from polisi.handbook.model import load_handbook
+from polisi.render.docx import WordFailed, build_docx
 
 from .word_fixtures import make_handbook, png
 
@@ -209,3 +215,31 @@ def test_footnotes_are_word_footnotes(handbook: Path) -> None:
     assert "Wales Safeguarding Procedures." in notes
     assert "Wales Safeguarding Procedures" not in body and "w:footnoteReference" in body
     assert "\u21a9" not in notes + body
+
+
+def test_house_styles_pandoc_cannot_read_are_refused_by_check_and_every_copy_is_named(handbook: Path) -> None:
+    """A reference document cut short by a copy: ``check`` refuses it; built past the gate (the stage the
+    CLI runs after it), pandoc refuses every document, each is named on one line, and the copies stay."""
+    assert polisi("build", "docx", handbook, "--as-of", AS_OF).returncode == 0
+    out = handbook / "build" / "docx"
+    before = sorted((p.name, p.read_bytes()) for p in out.iterdir())
+    shipped = (SRC / "polisi" / "render" / "templates" / "reference.docx").read_bytes()
+    (handbook / "word").mkdir()
+    (handbook / "word" / "reference.docx").write_bytes(shipped[: len(shipped) // 2])
+    checked = polisi("check", handbook, "--as-of", AS_OF)
+    assert checked.returncode == 1
+    (refused,) = [line for line in checked.stdout.splitlines() if " error: " in line]
+    assert refused.startswith("word/reference.docx:1:1: error: WORD_REFERENCE the house styles for Word copies "
+                              "cannot be read as a Word file (")
+    handbook_model = load_handbook(handbook)
+    with pytest.raises(WordFailed) as failed:
+        build_docx(Checked(handbook_model, Report()))
+    lines = [finding.format() for finding in failed.value.report]
+    assert [line.split(":", 1)[0] for line in lines] == [
+        "policies/POL-SAF-01.md", "procedures/PRO-SAF-01.md", "statement_of_purpose/SOP-01.md"]
+    for line in lines:
+        assert re.match(r"^[\w/-]+\.md:1:1: error: WORD_EXPORT pandoc failed: .+ \(house styles "
+                        r"word/reference\.docx\)$", line), line
+        assert len(line) < 300
+    assert sorted((p.name, p.read_bytes()) for p in out.iterdir()) == before
+    assert str(failed.value) == "Word copies not published: 3 document(s) could not be converted"

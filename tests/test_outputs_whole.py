@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from playwright.sync_api import sync_playwright
 
 from polisi.edit.record_only import record_stated_approvals
 
@@ -19,10 +20,12 @@ from .outputs import (
     alt_texts,
     missing,
     pdf_alt_texts,
+    pdf_pages,
     pdf_text,
     site_text,
     source_words,
     word_alt_texts,
+    word_list_format,
     word_text,
 )
 from .pdf_handbook import AS_OF, BASE, git, run
@@ -45,6 +48,8 @@ LAYOUT = "\n".join([
     "|" + "---|" * len(COLUMNS),
     *("| " + " | ".join(row) + " |" for row in ROWS),
     "",
+    "Once the register is complete, the shift leader countersigns the handover sheet.",
+    "",
     "## Continuing the checks",
     "",
     *(f"{n}. {text}" for n, text in enumerate(STEPS, start=4)),
@@ -56,6 +61,22 @@ LAYOUT = "\n".join([
     "c) the police, if a crime may have been committed.",
     "",
     "Under (b), the social worker is told the same day.[^sw]",
+    "",
+    "The note of the call records:",
+    "",
+    "i) the time of the call;",
+    "ii) who took it;",
+    "iii) what was agreed.",
+    "",
+    "Before the shift ends:",
+    "",
+    "1) file the note;",
+    "2) tell the manager.",
+    "",
+    "Lettered with full stops, as some policies are:",
+    "",
+    "a. the first copy stays on file;",
+    "b. the second goes to the family.",
     "",
     "#### The body map",
     "",
@@ -123,17 +144,75 @@ def test_the_wide_table_keeps_every_cell_on_a_landscape_page(built: Path) -> Non
     assert [[c.text for c in row.cells] for row in register.rows] == [COLUMNS, *ROWS]
 
 
+MARKERS = [
+    ("a)", "the parent, unless", "lowerLetter", "%1)"), ("b)", "the placing social worker", "lowerLetter", "%1)"),
+    ("c)", "the police, if a crime", "lowerLetter", "%1)"),
+    ("i)", "the time of the call", "lowerRoman", "%1)"), ("ii)", "who took it", "lowerRoman", "%1)"),
+    ("iii)", "what was agreed", "lowerRoman", "%1)"),
+    ("1)", "file the note", "decimal", "%1)"), ("2)", "tell the manager", "decimal", "%1)"),
+    ("a.", "the first copy stays", "lowerLetter", "%1."), ("b.", "the second goes", "lowerLetter", "%1."),
+]
+"""Each list item of ``LAYOUT`` with the marker its author wrote and how Word must number it."""
+
+
+def drawn_markers(text: str) -> list[str]:
+    """The marker printed before each item of :data:`MARKERS` in an output's text, in order."""
+    found = []
+    for _, item, _, _ in MARKERS:
+        match = re.search(rf"^\f?(\S+)\s+{re.escape(item)}", text, re.MULTILINE)  # \f: a new page
+        found.append(match.group(1) if match else f"none before {item!r}")
+    return found
+
+
 def test_list_numbers_and_letters_match_the_source(built: Path) -> None:
     text = pdf_text(built / "build" / "pdf" / "PRO-SAF-01.pdf")
     numbers = re.findall(r"^(\d+)\.\s*\n?\s*Step (\d+):", text, re.MULTILINE)
     assert [int(a) for a, _ in numbers] == list(range(4, 16))
     assert all(a == b for a, b in numbers)
-    assert re.findall(r"^([a-c])\.\s", text, re.MULTILINE) == ["a", "b", "c"]
+    assert drawn_markers(text) == [marker for marker, *_ in MARKERS]
     page = (built / "build" / "site" / "procedures" / "PRO-SAF-01.html").read_text(encoding="utf-8")
-    assert '<ol start="4"' in page and '<ol type="a">' in page
-    with zipfile.ZipFile(built / "build" / "docx" / "PRO-SAF-01.docx") as package:
-        numbering = package.read("word/numbering.xml").decode("utf-8")
-    assert '<w:start w:val="4"' in numbering and 'w:numFmt w:val="lowerLetter"' in numbering
+    assert '<ol start="4"' in page and '<ol class="paren-lower-alpha" type="a">' in page
+    word = built / "build" / "docx" / "PRO-SAF-01.docx"
+    assert word_list_format(word, "Step 4:") == ("decimal", "%1.", 4)
+    assert [word_list_format(word, item)[:2] for _, item, *_ in MARKERS] == [(f, t) for *_, f, t in MARKERS]
+
+
+def test_the_site_draws_the_markers_the_author_wrote(built: Path, tmp_path: Path) -> None:
+    """Chromium prints the page as it shows it on screen; the PDF's text holds the markers it drew."""
+    page = built / "build" / "site" / "procedures" / "PRO-SAF-01.html"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            view = browser.new_page(viewport={"width": 1280, "height": 900})
+            view.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
+            view.goto(page.as_uri())
+            view.emulate_media(media="screen")
+            view.locator("text=the time of the call").scroll_into_view_if_needed()
+            view.screenshot(path=str(tmp_path / "markers.png"))
+            view.pdf(path=str(tmp_path / "site.pdf"), width="1280px", height="900px")
+        finally:
+            browser.close()
+    text = pdf_text(tmp_path / "site.pdf")
+    assert drawn_markers(text) == [marker for marker, *_ in MARKERS]
+    steps = re.findall(r"^\f?(\d+)\.\s+Step (\d+):", text, re.MULTILINE)
+    assert [a for a, _ in steps] == [b for _, b in steps] == [str(n) for n in range(4, 16)]
+
+
+def test_the_text_after_the_wide_table_is_back_on_a_portrait_page(built: Path) -> None:
+    pages = pdf_pages(built / "build" / "pdf" / "PRO-SAF-01.pdf")
+    (table,) = [n for n, (_, _, text) in enumerate(pages) if "Reviewed by" in text]
+    (after,) = [n for n, (_, _, text) in enumerate(pages) if "countersigns the handover" in text]
+    assert after == table + 1
+    width, height, _ = pages[table]
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    assert all((round(w), round(h)) == (595, 842) for n, (w, h, _) in enumerate(pages) if n != table)
+    for n in (table, after):
+        text = pages[n][2]
+        assert "Example Care Ltd" in text and "PRO-SAF-01" in text, n
+        assert f"Page {n + 1} of {len(pages)}" in text and "Uncontrolled when printed" in text, n
+    assert "Step 4: the worker checks" in pages[after][2]
 
 
 def test_word_keeps_heading_levels_and_footnotes(built: Path) -> None:

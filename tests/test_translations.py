@@ -9,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from polisi.check.gate import Checked
+from polisi.findings import Report
 from polisi.handbook.approvals import content_digest
 from polisi.handbook.model import load_handbook
+from polisi.history.git import load_history
 from polisi.render.labels import interval_text, labels, long_date, table
+from polisi.render.site import SiteFailed, render_site
 
 from .bilingual import SAF_BODY_CY, bilingual_handbook, welsh
 from .gitbook import commit, git, polisi, write
+from .word_fixtures import png
 
 AS_OF = "2026-03-01"
 
@@ -307,3 +312,87 @@ def test_a_label_missing_a_language_is_refused(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(module.LabelTableError, match=r"\[docref\]: needs exactly en, cy"):
         module._flatten(node, "", {})
     assert long_date(date(2026, 5, 14), "en-GB") == "14 May 2026"
+
+
+FAULTY_WELSH = "\n".join([
+    "",
+    "+-----+------+",
+    "| Pwy | Pryd |",
+    "+=====+======+",
+    "",
+    "::: nodyn",
+    "Testun y nodyn.",
+    ":::",
+    "",
+    "Mae\\'r staff yn ysgrifennu.",
+    "",
+    "#diogelu",
+    "",
+    "1. Cam un.",
+    "",
+    "    Parhad y cam.",
+    "2. Cam dau.",
+    "",
+    "- Eitem",
+    "  - is-eitem",
+    "",
+    "| " + " | ".join(f"Colofn{n}" for n in range(17)) + " |",
+    "|" + "---|" * 17,
+    "| " + " | ".join("x" for _ in range(17)) + " |",
+    "",
+    "![](media/llun.png)",
+    "",
+    '<img src="media/llun.png" alt="Llun">',
+    "",
+    "![Cynllun](media/drwg.png)",
+    "",
+])
+"""Everything the renderers would print otherwise than the source reads, or not at all, written in a
+Welsh translation: each line that ``check`` must point at, by code."""
+FAULTS = [
+    ("+-----+------+", 1, "GRID_TABLE"), ("::: nodyn", 1, "FENCED_DIV"), (":::", 1, "FENCED_DIV"),
+    ("Mae\\'r staff yn ysgrifennu.", 4, "PRINTED_ESCAPE"), ("#diogelu", 1, "HEADING_SYNTAX"),
+    ("2. Cam dau.", 1, "LIST_ITEM_MERGED"), ("  - is-eitem", 3, "LIST_INDENT"),
+    ("|" + "---|" * 17, 1, "TABLE_TOO_WIDE"),
+    ("![](media/llun.png)", 5, "IMAGE_NO_ALT"), ('<img src="media/llun.png" alt="Llun">', 1, "HTML_IMAGE"),
+    ("![Cynllun](media/drwg.png)", 12, "IMAGE_UNREADABLE"),
+]
+"""Each line of :data:`FAULTY_WELSH` that ``check`` must point at: its text, column and code."""
+
+
+def test_every_body_rule_reads_translations_at_their_own_lines(book: Path) -> None:
+    """A Welsh translation with a grid table, a pandoc block, a printed escape and the rest is refused
+    at each place in the Welsh file, as the English would be, before any output prints it."""
+    (book / "policies" / "media").mkdir()
+    (book / "policies" / "media" / "llun.png").write_bytes(png())
+    (book / "policies" / "media" / "drwg.png").write_bytes(b"this is not a picture")
+    file = book / "policies/POL-MIS-01.cy.md"
+    file.write_text(file.read_text(encoding="utf-8") + FAULTY_WELSH, encoding="utf-8")
+    lines = file.read_text(encoding="utf-8").split("\n")
+    codes = {code for _, _, code in FAULTS}
+    found = [line for line in check_lines(book) if line.split(" ", 2)[1] in codes]
+    expected = [f"policies/POL-MIS-01.cy.md:{len(lines) - lines[::-1].index(text)}:{column}: {code}"
+                for text, column, code in FAULTS]  # the last line of the text: the Welsh added at the end
+    assert sorted(" ".join(line.split(" ", 2)[:2]) for line in found) == sorted(expected)
+    assert all(len(line) < 300 for line in found)
+    assert polisi("build", "pdf", str(book), "--as-of", AS_OF).returncode == 1  # the gate refuses it
+
+
+def test_a_welsh_page_mkdocs_refuses_is_named_in_the_welsh_file_and_the_site_stays(book: Path) -> None:
+    """A broken link in a translation (``check`` refuses it), built past the gate through the stage the
+    CLI runs after it: MkDocs refuses the Welsh tree, and the one line names the Welsh file at the link."""
+    assert polisi("build", "site", str(book), "--as-of", AS_OF).returncode == 0
+    site = book / "build" / "site"
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    file = book / "policies/POL-SAF-01.cy.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\nGweler [y cynllun](POL-DIM-01.md).\n", encoding="utf-8")
+    lines = file.read_text(encoding="utf-8").split("\n")
+    at = (len(lines) - 1, lines[-2].index("POL-DIM-01.md") + 1)
+    assert "policies/POL-SAF-01.cy.md:{}:{}: BROKEN_LINK POL-DIM-01.md does not exist".format(*at) in check_lines(book)
+    with pytest.raises(SiteFailed) as failed:
+        render_site(Checked(load_handbook(book), Report()), load_history(book), date.fromisoformat(AS_OF))
+    assert [finding.format() for finding in failed.value.report] == [
+        "policies/POL-SAF-01.cy.md:{}:{}: error: SITE_BUILD MkDocs: Doc file 'policies/POL-SAF-01.md' contains a "
+        "link 'POL-DIM-01.md', but the target 'policies/POL-DIM-01.md' is not found among documentation "
+        "files.".format(*at)]
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

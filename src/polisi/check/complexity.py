@@ -173,11 +173,8 @@ def deepest_line(body: str) -> tuple[int, int] | None:
 
 def complexity(handbook: Handbook, _: object = None) -> Iterator[Finding]:
     """One finding per document, and per translation, whose body would make the renderer work too long."""
-    for doc in handbook:
-        bodies = [(doc.path, doc.source.body_line, doc.body)]
-        bodies += [(t.path, t.source.body_line, t.body) for t in doc.translations]
-        for path, body_line, body in bodies:
-            yield from body_findings(path, body_line, body)
+    for doc in handbook.bodies():
+        yield from body_findings(doc.path, doc.source.body_line, doc.body)
 
 
 def body_findings(path: str, body_line: int, body: str) -> Iterator[Finding]:

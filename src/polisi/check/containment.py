@@ -64,7 +64,7 @@ _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 def containment(handbook: Handbook, _: object) -> Iterator[Finding]:
     """One finding per reference that leaves the handbook and per piece of HTML the sanitiser would remove."""
     memo: Memo = {}
-    for doc in [body for source in handbook for body in (source, *source.translations)]:
+    for doc in handbook.bodies():
         problem = refusal(handbook.root, handbook.config, doc.path)
         if problem is not None:
             yield Finding(doc.path, 1, 1, ERROR, problem[0], f"this document {problem[1]}")

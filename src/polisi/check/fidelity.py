@@ -55,8 +55,9 @@ class Spot:
 
 
 def fidelity(handbook: Handbook, _: object = None) -> Iterator[Finding]:
-    """Every place in every body that a renderer would show otherwise than its source reads."""
-    for doc in handbook:
+    """Every place in every body, translations' included, that a renderer would show otherwise than
+    its source reads."""
+    for doc in handbook.bodies():
         for spot in body_spots(doc.body):
             yield Finding(doc.path, doc.source.body_line + spot.line - 1, spot.column, ERROR,
                           spot.code, spot.message)

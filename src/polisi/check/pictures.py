@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from io import BytesIO
 from urllib.parse import unquote_to_bytes
 
-from polisi.check.containment import mask_code
+from polisi.check.containment import Body, mask_code
 from polisi.findings import Finding, Severity
 from polisi.handbook.contain import handbook_file
 from polisi.handbook.links import is_external, links
-from polisi.handbook.model import Document, Handbook
+from polisi.handbook.model import Handbook
 from polisi.handbook.sanitise import elements
 
 ERROR = Severity.ERROR
@@ -30,9 +30,9 @@ Memo = dict[str, str | None]
 
 
 def pictures(handbook: Handbook, _: object = None) -> Iterator[Finding]:
-    """A finding per picture an output could not show."""
+    """A finding per picture an output could not show, in a document or a translation."""
     memo: Memo = {}
-    for doc in handbook:
+    for doc in handbook.bodies():
         offset = doc.source.body_line - 1
         for link in links(doc.body) if "![" in doc.body else ():
             if link.image:
@@ -43,7 +43,7 @@ def pictures(handbook: Handbook, _: object = None) -> Iterator[Finding]:
             yield from _html_pictures(handbook, doc, memo)
 
 
-def _html_pictures(handbook: Handbook, doc: Document, memo: Memo) -> Iterator[Finding]:
+def _html_pictures(handbook: Handbook, doc: Body, memo: Memo) -> Iterator[Finding]:
     masked = mask_code(doc.body)
     lines = masked.split("\n")
     for element in elements(masked):
@@ -63,7 +63,7 @@ def _html_pictures(handbook: Handbook, doc: Document, memo: Memo) -> Iterator[Fi
             yield Finding(doc.path, *where, ERROR, "IMAGE_UNREADABLE", problem)
 
 
-def _unreadable(handbook: Handbook, doc: Document, target: str, memo: Memo) -> str | None:
+def _unreadable(handbook: Handbook, doc: Body, target: str, memo: Memo) -> str | None:
     """Why the picture at ``target`` cannot be shown, or ``None``; web addresses are containment's."""
     if target.lower().startswith("data:"):
         key = target

@@ -21,6 +21,7 @@ from polisi.check.fidelity import fidelity
 from polisi.check.guide import guide_links
 from polisi.check.pictures import pictures
 from polisi.check.translations import translation_findings
+from polisi.check.word_reference import word_reference
 from polisi.findings import Finding, Report, Severity
 from polisi.handbook.catalogue import InstrumentKind, Provenance
 from polisi.handbook.links import anchors, local_links
@@ -269,4 +270,4 @@ def not_applicable(handbook: Handbook, _: CheckOptions) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (ids, citations, structure, body_links, approvals, reviews, statement_notice,
                            not_applicable, containment, undeclared_areas, fidelity, guide_links,
-                           complexity, pictures)
+                           complexity, pictures, word_reference)

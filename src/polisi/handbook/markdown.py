@@ -22,6 +22,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from polisi.errors import BuildError
+from polisi.handbook import list_markers
 from polisi.handbook.sanitise import sanitise_html
 
 EXTENSIONS: tuple[str, ...] = (
@@ -40,6 +41,10 @@ EXTENSIONS: tuple[str, ...] = (
 )
 """Markdown extensions, in the order ``mkdocs.yml`` lists them. ``pymdownx.fancylists`` keeps a
 numbered list's first number, so "step 5" in a procedure is step 5 for staff too."""
+
+POLISI_EXTENSIONS: tuple[str, ...] = (list_markers.__name__,)
+"""polisi's own extensions, after the handbook's on every rendering, the site's included: a list
+numbered ``a)`` keeps its closing bracket everywhere (:mod:`polisi.handbook.list_markers`)."""
 
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
 """Print settings; the site adds heading permalinks through ``mkdocs.yml``."""
@@ -84,7 +89,8 @@ def _plain_markdown() -> markdown.Markdown:
     document): setting up the extensions costs more than converting a document."""
     md = getattr(_THREAD, "markdown", None)
     if md is None:
-        md = _THREAD.markdown = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
+        md = _THREAD.markdown = markdown.Markdown(extensions=[*EXTENSIONS, *POLISI_EXTENSIONS],
+                                                  extension_configs=EXTENSION_CONFIGS)
     return md
 
 
@@ -103,7 +109,8 @@ def render_markdown(
         md = _plain_markdown()
         md.reset()
     else:
-        extensions: list[str | Extension] = [*EXTENSIONS, _RewriteExtension(rewrite_links, rewrite_images)]
+        extensions: list[str | Extension] = [*EXTENSIONS, *POLISI_EXTENSIONS,
+                                             _RewriteExtension(rewrite_links, rewrite_images)]
         md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     with cpu_limit(CPU_SECONDS):
         html = md.convert(text)
@@ -159,6 +166,7 @@ def printed_escapes() -> frozenset[str]:
     keeps this true whichever extensions are on.
     """
     probe = " ".join(f"\\{mark}" for mark in string.punctuation)
-    html = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS).convert(probe)
+    md = markdown.Markdown(extensions=[*EXTENSIONS, *POLISI_EXTENSIONS], extension_configs=EXTENSION_CONFIGS)
+    html = md.convert(probe)
     text = html.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
     return frozenset(mark for mark in string.punctuation if f"\\{mark}" in text)

@@ -185,6 +185,13 @@ class Handbook:
     def __iter__(self) -> Iterator[Document]:
         return iter(self.documents)
 
+    def bodies(self) -> Iterator[Document | Translation]:
+        """Every document and, after each, its translations: every body an output prints, so every
+        rule about what a body says or how it renders reads each of them, at its own file's lines."""
+        for doc in self.documents:
+            yield doc
+            yield from doc.translations
+
     def of_kind(self, kind: Kind) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.kind is kind)
 

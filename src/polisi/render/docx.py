@@ -22,10 +22,14 @@ from importlib import resources
 from pathlib import Path
 
 from polisi.check.gate import Checked
-from polisi.errors import UsageError
+from polisi.check.word_reference import HANDBOOK_REFERENCE
+from polisi.errors import BuildError, UsageError
+from polisi.findings import Finding, Report
+from polisi.handbook.list_markers import PAREN_CLASS_PREFIX
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
+from polisi.render.failures import failure
 from polisi.render.labels import interval_text, labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.render.progress import Progress, silent
@@ -35,10 +39,10 @@ from polisi.word.roundtrip import ADMONITIONS, TOP_HEADING, admonition_kinds
 WORD_STAGE = "Word copies"
 OUTPUT_FOLDER = "docx"
 """Subfolder of the build folder that holds ``<ID>.docx``."""
-HANDBOOK_REFERENCE = "word/reference.docx"
-"""An organisation's own house styles, relative to the handbook root; used instead of the shipped one."""
 _TEMPLATES = resources.files("polisi") / "render" / "templates"
 _HEADING_TAG = re.compile(r"<h([1-6])\b")
+PAREN_LIST = "polisi-paren-list"
+"""The class of the block ``docx-styles.lua`` turns into a Word list numbered ``a)``, ``1)``."""
 
 def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = silent) -> list[Path]:
     """Export approved documents (all, or those named) into ``<build>/docx/``; return the files written.
@@ -60,13 +64,30 @@ def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = s
             (staging / code).mkdir(exist_ok=True)
         workers = min(len(documents), os.cpu_count() or 1) or 1
         progress(WORD_STAGE, 0, len(documents))
+        failures: list[Finding] = []
+        own_styles = handbook.root / HANDBOOK_REFERENCE
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(export_document, handbook, doc, staging / docx_name(doc), reference)
-                       for doc in documents]
+            futures = {pool.submit(export_document, handbook, doc, staging / docx_name(doc), reference): doc
+                       for doc in documents}
             for count, future in enumerate(as_completed(futures), start=1):
-                future.result()
+                try:
+                    future.result()
+                except BuildError as exc:  # one document that pandoc refuses stops no other
+                    doc = futures[future]
+                    styles = f" (house styles {HANDBOOK_REFERENCE})" if reference == own_styles else ""
+                    failures.append(failure(doc.path, doc.source.text, "WORD_EXPORT", f"{exc}{styles}"))
                 progress(WORD_STAGE, count, len(documents))
+        if failures:  # leaves the previous Word copies as they were
+            raise WordFailed(Report.of(failures, len(documents)))
     return [target / docx_name(doc) for doc in documents]
+
+
+class WordFailed(BuildError):
+    """One or more Word copies could not be made; ``report`` has one line per document."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"Word copies not published: {len(report.errors)} document(s) could not be converted")
+        self.report = report
 
 
 def docx_name(doc: Document) -> str:
@@ -154,13 +175,34 @@ def document_properties(handbook: Handbook, doc: Document) -> dict[str, str | li
 def document_html(handbook: Handbook, doc: Document) -> str:
     """The document as pandoc reads it: front block, legal basis, then the body as rendered everywhere."""
     language = _language(handbook, doc)
-    body = render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)),
-                           embed_images(handbook, doc))
+    body = paren_lists_marked(render_markdown(doc.body, link_rewriter(handbook, doc, _docx_target(doc.language)),
+                                              embed_images(handbook, doc)))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(handbook.config.lang_tag(language))}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title></head><body>\n"
         f"{front_block(handbook, doc)}\n{legal_basis(handbook, doc)}\n{body}\n</body></html>\n"
     )
+
+
+def paren_lists_marked(body: str) -> str:
+    """``body`` with each list numbered ``a)``, ``1)`` inside a ``<div>`` of class :data:`PAREN_LIST`.
+
+    pandoc's HTML reader reads ``<ol type>`` and ``start`` but no delimiter, and a pandoc list has
+    no class of its own; the block around it tells the Lua filter to number it with a bracket.
+    """
+    if PAREN_CLASS_PREFIX not in body:
+        return body
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    for ol in list(root.iter("ol")):
+        if any(name.startswith(PAREN_CLASS_PREFIX) for name in (ol.get("class") or "").split()):
+            block = lxml.html.Element("div", {"class": PAREN_LIST})
+            ol.addprevious(block)
+            block.tail, ol.tail = ol.tail, None
+            block.append(ol)
+    inner = [lxml.html.tostring(child, encoding="unicode") for child in root]
+    return escape(root.text or "", quote=False) + "".join(inner)
 
 
 def front_block(handbook: Handbook, doc: Document) -> str:

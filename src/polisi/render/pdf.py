@@ -132,15 +132,18 @@ def contained_fetcher() -> Any:
 def render_pdf(job: PdfJob) -> bytes:
     """Lay out ``job.html`` as a PDF/A-3a; raise :class:`RenderFailed` on any WeasyPrint error."""
     from weasyprint import CSS, HTML, Attachment
+    from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = contained_fetcher()
     fonts = FontConfiguration()
+    counters = CounterStyle()  # print.css's @counter-style rules (lists numbered "a)") are kept here
     with _weasyprint_errors() as errors:
         try:
-            css = [CSS(filename=str(static_dir() / STYLESHEET), url_fetcher=fetcher, font_config=fonts)]
+            css = [CSS(filename=str(static_dir() / STYLESHEET), url_fetcher=fetcher, font_config=fonts,
+                       counter_style=counters)]
             if job.page_css:
-                css.append(CSS(string=job.page_css, url_fetcher=fetcher, font_config=fonts))
+                css.append(CSS(string=job.page_css, url_fetcher=fetcher, font_config=fonts, counter_style=counters))
             attachments = [
                 Attachment(file_obj=BytesIO(content), name=name, description=description,
                            created=job.created, modified=job.modified, relationship="Source",
@@ -148,7 +151,7 @@ def render_pdf(job: PdfJob) -> bytes:
                 for name, content, description in job.attachments
             ]
             data = HTML(string=job.html, base_url=None, url_fetcher=fetcher).write_pdf(
-                stylesheets=css, font_config=fonts, pdf_variant=PDF_VARIANT,
+                stylesheets=css, font_config=fonts, counter_style=counters, pdf_variant=PDF_VARIANT,
                 attachments=attachments, custom_metadata=True,
             )
         except Exception as exc:  # noqa: BLE001 - any layout failure becomes one line for this PDF

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from polisi.errors import BuildError, UsageError
-from polisi.findings import Finding, Report, Severity
+from polisi.findings import Finding, Report
 from polisi.handbook.model import Document, Handbook
 from polisi.history.git import History
 from polisi.publish import replace_folder, write_atomically
+from polisi.render.failures import failure
 from polisi.render.labels import labels
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.print_html import (
@@ -151,22 +151,10 @@ def build_pdfs(
     return PdfBuild(target, tuple(_entry(d) for d in stale), tuple(_entry(d) for d in docs if d not in stale))
 
 
-_QUOTED = re.compile(r"'([^']{3,})'|: (\S{3,})$")
-_DATA_URI = re.compile(r"(data:[\w/+.-]*[;,])[^'\s]{20,}")
-
-
 def render_failure(doc: Document, message: str) -> Finding:
     """WeasyPrint's reason as one finding, at the place in the source it names (what it could not
-    load) when the source spells it, with any ``data:`` picture it quotes cut short."""
-    line, column = 1, 1
-    text = doc.source.text
-    for match in _QUOTED.finditer(message):
-        at = text.find(match.group(1) or match.group(2))
-        if at >= 0:
-            line = text.count("\n", 0, at) + 1
-            column = at - text.rfind("\n", 0, at)
-            break
-    return Finding(doc.path, line, column, Severity.ERROR, "PDF_RENDER", _DATA_URI.sub(r"\1...", message))
+    load) when the source spells it."""
+    return failure(doc.path, doc.source.text, "PDF_RENDER", message)
 
 
 def _entry(doc: Document) -> str:

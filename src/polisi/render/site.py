@@ -19,12 +19,20 @@ from typing import Any
 
 from polisi.check.gate import Checked
 from polisi.errors import BuildError
+from polisi.findings import Finding, Report
 from polisi.handbook.model import Handbook
 from polisi.history.git import History
 from polisi.processes import run
 from polisi.publish import replace_folder
+from polisi.render.failures import failure
 from polisi.render.labels import labels
-from polisi.render.site_config import NavEntry, derive_site_config, read_site_config, site_config_text
+from polisi.render.site_config import (
+    CONFIG_FILE,
+    NavEntry,
+    derive_site_config,
+    read_site_config,
+    site_config_text,
+)
 from polisi.render.site_incremental import MKDOCS_YML, build_incrementally, cache_paths, publish_copy
 from polisi.render.site_pages import PageCache
 from polisi.render.site_plan import ASSETS, SitePlan
@@ -99,8 +107,43 @@ def _build_tree(plan: SitePlan, cache: Path, out: Path, previous: Path) -> None:
         nav = stage_site(plan, tree, pages)
         tree.write_text(MKDOCS_YML, site_config_text(site_config(plan, nav, staging, cached_site)))
 
-    built = build_incrementally(cache, stage, run_mkdocs)
+    try:
+        built = build_incrementally(cache, stage, run_mkdocs)
+    except MkDocsFailed as exc:
+        raise SiteFailed(Report.of([site_failure(plan, exc.problem)], len(plan.published))) from None
     publish_copy(built, out, previous)
+
+
+class MkDocsFailed(BuildError):
+    """MkDocs failed or warned; ``problem`` is the first thing it said, on one line."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"site not built: MkDocs: {problem}")
+        self.problem = problem
+
+
+class SiteFailed(BuildError):
+    """MkDocs could not build the site; ``report`` has its reason, at the document it names."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("site not built: MkDocs refused it (the previous site is unchanged)")
+        self.report = report
+
+
+_PAGE = re.compile(r"(?:Doc file|page) '([^']+\.md)'")
+
+
+def site_failure(plan: SitePlan, problem: str) -> Finding:
+    """MkDocs' reason as one finding: in the document whose page it names (in a translation's tree,
+    the translation's file), at what it quotes from it; else in the site's ``mkdocs.yml``."""
+    named = _PAGE.search(problem)
+    doc = plan.handbook.by_path.get(named.group(1)) if named else None
+    body = doc.translation(plan.language) if doc is not None and plan.language else doc
+    if body is not None:
+        return failure(body.path, body.source.text, "SITE_BUILD", f"MkDocs: {problem}")
+    config = plan.handbook.root / CONFIG_FILE
+    text = config.read_text(encoding="utf-8", errors="replace") if config.is_file() else ""
+    return failure(CONFIG_FILE, text, "SITE_BUILD", f"MkDocs: {problem}")
 
 
 def site_config(
@@ -174,7 +217,7 @@ def run_mkdocs(args: list[str]) -> None:
     )
     problems = [line for line in output.splitlines() if _ANSI.sub("", line).startswith(("ERROR", "WARNING"))]
     if result.returncode != 0 or problems:
-        raise BuildError(f"site not built: MkDocs: {first_problem(output)}")
+        raise MkDocsFailed(first_problem(output))
 
 
 def first_problem(output: str) -> str:

@@ -15,6 +15,7 @@ import yaml
 
 from polisi.errors import BuildError
 from polisi.handbook import sanitise
+from polisi.handbook.markdown import POLISI_EXTENSIONS
 from polisi.handbook.yamlpos import unbounded
 
 CONFIG_FILE = "mkdocs.yml"
@@ -71,7 +72,8 @@ def derive_site_config(
 
     ``overrides`` (polisi's 404 page) becomes the theme's ``custom_dir`` unless the handbook's
     configuration names its own: the organisation owns the look. The sanitiser
-    (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension: it cleans every page's
+    (:mod:`polisi.handbook.sanitise`) is always the last Markdown extension, after polisi's own
+    (:data:`~polisi.handbook.markdown.POLISI_EXTENSIONS`): it cleans every page's
     whole content, so the site keeps exactly what the PDFs and Word copies keep.
     """
     config = dict(base)
@@ -97,7 +99,7 @@ def derive_site_config(
         extra_css=[*config.get("extra_css", []), *extra_css],
         extra_javascript=[*config.get("extra_javascript", []), *extra_javascript],
         markdown_extensions=[*(config.get("markdown_extensions") or []),
-                             sanitise.__name__],
+                             *POLISI_EXTENSIONS, sanitise.__name__],
     )
     return config
 

@@ -28,7 +28,7 @@ from polisi.word.legalrefs import Mention, find_mentions, proposed_citations
 from polisi.word.pandoc import run_pandoc
 from polisi.word.premark import premarked
 from polisi.word.roundtrip import ADMONITIONS, EXPORT_MARK, restore_export
-from polisi.word.tidy import first_heading, indent_lists, letter_lists, level_headings
+from polisi.word.tidy import first_heading, indent_lists, letter_lists, level_headings, unbracket_lists
 from polisi.word.wordmarks import relink_bookmarks, word_marks
 
 BODY_MARK = "<!-- polisi: body follows -->"
@@ -128,6 +128,7 @@ def _write_restored(root: Path, source: Path, workdir: Path, properties: dict[st
                     options: ImportOptions) -> Imported:
     """A Word copy polisi exported goes back to the document it came from, front matter and all."""
     word_title, markdown = _pandoc_markdown(source, workdir, properties.get(ADMONITIONS, "").split(";"))
+    markdown, bracketed = unbracket_lists(markdown)
     restored = restore_export(markdown, properties, word_title or source.stem)
     folder = root / restored.kind.folder
     target = folder / f"{restored.doc_id}.md"
@@ -139,7 +140,15 @@ def _write_restored(root: Path, source: Path, workdir: Path, properties: dict[st
     media_written = write_into_handbook(root, target, restored.front + "\n" + body, pictures)
     why = "from the document properties and front block of polisi's own Word copy"
     return Imported(source, restored.doc_id, target.relative_to(root).as_posix(), tuple(media_written),
-                    (Guess("id", restored.doc_id, why),), tuple(dropped))
+                    (Guess("id", restored.doc_id, why),), (*_bracket_notes(bracketed), *dropped))
+
+
+def _bracket_notes(bracketed: int) -> list[str]:
+    """What the report says when Word numbered lists ``(a)``, written ``a)`` in the Markdown."""
+    if not bracketed:
+        return []
+    return [f"Word numbers {bracketed} list(s) in brackets, \"(a)\"; they are written \"a)\" (Markdown has no "
+            "opening bracket), so a reference such as \"see (b)\" may need rewording"]
 
 
 def convert_word(source: Path, workdir: Path) -> Converted:
@@ -150,11 +159,13 @@ def convert_word(source: Path, workdir: Path) -> Converted:
     Word bookmarks are pointed at the headings' ids.
     """
     word_title, markdown = _pandoc_markdown(source, workdir)
+    markdown, bracketed = unbracket_lists(markdown)
     control = take_control(markdown)
     levelled = level_headings(control.body, word_title)
     marks = word_marks(source)
     notes = [f"took {what} out of the body (its owner and version are in the front matter)"
              for what in control.removed]
+    notes.extend(_bracket_notes(bracketed))
     if marks.numbered_headings:
         notes.append(f"Word numbers {marks.numbered_headings} heading(s) automatically; the numbers are not "
                      "carried over, so reword references such as \"see section 7.1\"")

@@ -120,6 +120,18 @@ def _headings(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
     return found
 
 
+_BRACKETED = re.compile(r"^ *<!-- polisi: list in brackets -->\n", re.MULTILINE)
+
+
+def unbracket_lists(markdown: str) -> tuple[str, int]:
+    """``markdown`` without the import filter's marks of lists Word numbers ``(a)``, and how many there were.
+
+    pandoc writes such a list ``a)``, the nearest mark the Markdown renderer reads, and the import
+    report says so: a reference such as "see (b)" now reads "b)" in every output.
+    """
+    return _BRACKETED.subn("", markdown)
+
+
 _LIST_STYLE = re.compile(r"^( *)<!-- polisi: list ([aAiI])([.)]) -->$")
 _NUMBERED = re.compile(r"^( *)(\d{1,9})[.)]( +)")
 """A numbered item as pandoc writes it: ``3.`` or, for a list Word numbers ``3)`` or ``(3)``, ``3)``."""

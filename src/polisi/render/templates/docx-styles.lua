@@ -2,7 +2,22 @@
 -- own, so the house reference document decides how a warning looks in Word.
 -- Python-Markdown renders one as <div class="admonition warning"> whose first
 -- paragraph is the title.
+-- A list the author numbered "a)", "1)" or "ii)" arrives inside a block of
+-- class polisi-paren-list (polisi/render/docx.py): pandoc's HTML reader reads
+-- no delimiter, so Word would print "a.". The list takes the bracket instead.
+local function paren_list(div)
+  local list = div.content[1]
+  if #div.content == 1 and list.t == "OrderedList" then
+    list.listAttributes.delimiter = "OneParen"
+    return list
+  end
+  return div.content
+end
+
 function Div(div)
+  if div.classes:includes("polisi-paren-list") then
+    return paren_list(div)
+  end
   if not div.classes:includes("admonition") then
     return nil
   end

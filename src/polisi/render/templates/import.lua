@@ -61,16 +61,26 @@ function Para(para)
 end
 
 -- Lettered and roman lists: GitHub Markdown writes only numbers, so a comment
--- before the list keeps its style, and tidy.py writes the letters back.
+-- before the list keeps its style, and tidy.py writes the letters back. A list
+-- Word numbers "(a)" is written "a)" (the Markdown renderer reads no opening
+-- bracket); another comment lets tidy.py count them for the import report.
 local LIST_STYLES = { LowerAlpha = "a", UpperAlpha = "A", LowerRoman = "i", UpperRoman = "I" }
 
 function OrderedList(list)
+  local out = {}
+  if list.delimiter == "TwoParens" then
+    table.insert(out, pandoc.RawBlock("html", "<!-- polisi: list in brackets -->"))
+  end
   local style = LIST_STYLES[list.style]
-  if style == nil then
+  if style ~= nil then
+    local delimiter = (list.delimiter == "OneParen" or list.delimiter == "TwoParens") and ")" or "."
+    table.insert(out, pandoc.RawBlock("html", "<!-- polisi: list " .. style .. delimiter .. " -->"))
+  end
+  if #out == 0 then
     return nil
   end
-  local delimiter = (list.delimiter == "OneParen" or list.delimiter == "TwoParens") and ")" or "."
-  return { pandoc.RawBlock("html", "<!-- polisi: list " .. style .. delimiter .. " -->"), list }
+  table.insert(out, list)
+  return out
 end
 
 function Div(div)
