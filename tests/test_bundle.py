@@ -123,6 +123,15 @@ def test_legal_basis_matrix_and_uncovered_clauses(built: Path) -> None:
                      "Applies only to care home services"):
         assert squash(expected) in not_applicable, expected
     assert squash("SPRI-2017:reg-44 ") not in not_applicable  # it names residential family centres
+    # Entries seen only in a secondary source are marked where the inspector reads them, with the key under the
+    # matrix's introduction (reg 12 and reg 31 are cited by no document of this small handbook).
+    assert squash("† Seen only in a secondary source, not in the official text. ‡ Heading seen only in a secondary "
+                  "source; the words are from the official text.") in squash(matrix)
+    reg12 = next(line for line in uncovered.splitlines() if "SPRI-2017:reg-12 " in line)
+    reg31 = next(line for line in uncovered.splitlines() if "SPRI-2017:reg-31 " in line)
+    assert "Policies and procedures †" in reg12 and "Deprivation of liberty ‡" in reg31
+    assert "†" not in row and "‡" not in row  # reg 27 was seen in the official text
+    assert "SG-SPRI-2019" in matrix and "†" in matrix.split("SG-SPRI-2019", 1)[1]  # the guidance is secondary
 
 
 def test_review_status_lists_every_document_with_its_approval(built: Path) -> None:

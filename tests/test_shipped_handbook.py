@@ -204,16 +204,62 @@ def test_safeguarding_uses_the_wales_terms_and_authorities(handbook: Handbook) -
     assert "WSP:s5" in {c for _, c in allegations.citations}  # type: ignore[union-attr]
 
 
+def test_discipline_follows_regulation_39(handbook: Handbook) -> None:
+    policy = handbook.get("POL-DIS-01")
+    assert "SPRI-2017:reg-39" in {c for _, c in policy.citations}  # type: ignore[union-attr]
+    assert "**Failing to report abuse is a disciplinary matter.**" in policy.body  # type: ignore[union-attr]
+    for who in ("the Responsible Individual", "a CIW inspector", "the local authority for the area",
+                "the NSPCC where a child is involved", "the police"):
+        assert who in policy.body, who  # type: ignore[union-attr]
+    assert "action short of suspension" in handbook.get("PRO-DIS-01").body  # type: ignore[union-attr]
+
+
 def test_placements_are_not_said_to_be_ended_only_by_the_placing_authority(handbook: Handbook) -> None:
     review = handbook.get("PRO-RAA-03")
     assert "Only the placing authority can" not in review.body  # type: ignore[union-attr]
     assert "SPRI-2017:reg-76" not in {c for _, c in review.citations}  # type: ignore[union-attr]
 
 
-def test_company_level_notifications_are_the_providers(handbook: Handbook) -> None:
+def _notification_rows(handbook: Handbook) -> dict[str, list[str]]:
+    """POL-NOT-01's table of notifiable events: where the duty is -> [event, where, to whom, who, by when]."""
     body = handbook.get("POL-NOT-01").body  # type: ignore[union-attr]
-    row = next(line for line in body.splitlines() if "paragraphs 2 to 7" in line and line.startswith("|"))
-    assert "| Provider (board secretary) |" in row
+    table = body.split("## What we notify and when", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Event")]
+    return {row[1]: row for row in rows}
+
+
+def test_company_level_notifications_are_the_providers(handbook: Handbook) -> None:
+    rows = _notification_rows(handbook)
+    for paragraphs in ("2", "3", "3A", "5", "6 and 7", "8", "9", "10", "11", "12"):
+        row = rows[f"Schedule 3 Part 1, paragraph{'s' if ' and ' in paragraphs else ''} {paragraphs}"]
+        assert row[2:4] == ["CIW", "Provider (board secretary)"], row
+    assert rows["Schedule 3 Part 1, paragraph 13"][3] == "Registered Manager"
+
+
+def test_the_notifications_policy_lists_each_schedule_3_event_it_cites(handbook: Handbook) -> None:
+    """No notifications matrix held elsewhere: every Schedule 3 paragraph the policy cites is a row of its
+    table, with the time the paragraph sets, and what could not be listed is named for the provider."""
+    policy = handbook.get("POL-NOT-01")
+    cited = {c for _, c in policy.citations}  # type: ignore[union-attr]
+    rows = _notification_rows(handbook)
+    listed = {p for where in rows for p in re.findall(r"paragraphs? (\w+)(?: and (\w+))?", where) for p in p if p}
+    for para in ("1", "2", "3", "3A", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
+        assert f"SPRI-2017:sch-3-para-{para}" in handbook.catalogue, para
+        assert f"SPRI-2017:sch-3-para-{para}" in cited, para
+        assert para in listed, para
+    assert rows["Schedule 3 Part 1, paragraph 8"][4] == "7 days before the absence starts"
+    assert rows["Schedule 3 Part 1, paragraph 9"][4] == "No later than 7 days after the absence starts"
+    assert rows["Schedule 3 Part 1, paragraph 1; regulation 7"][4].startswith("At least 28 days before it takes effect")
+    for para in range(1, 9):
+        assert f"SPRI-2017:sch-4-para-{para}" in cited, para
+        assert rows[f"Schedule 4, paragraph {para}"][2:4] == ["CIW", "Responsible Individual"], para
+    assert rows["Schedule 4, paragraph 2"][4] == "7 days before the absence starts"
+    assert rows["Schedule 4, paragraph 3"][4] == "No later than 7 days after the absence starts"
+    body = policy.body  # type: ignore[union-attr]
+    assert "matrix" not in body and "matrix" not in handbook.get("PRO-NOT-01").body  # type: ignore[union-attr]
+    assert "The provider must confirm those events and their time limits from the current text" in body
+    assert "SPRI-2017:sch-3-para-4" in handbook.not_applicable
 
 
 GENERIC = "Approval recorded from the approved text; no change summary was kept at the time"

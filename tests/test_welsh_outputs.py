@@ -78,13 +78,17 @@ def html_text(path: Path) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+MARKS = (labels("en")["seen_only_in_secondary.entry.mark"], labels("en")["seen_only_in_secondary.heading.mark"])
+
+
 def pdf_pages(path: Path, handbook_words: list[str] = ()) -> list[str]:
     """Each page's text, without the lines that are part of the handbook's own words: a catalogue title
     wraps inside its table cell, and pdftotext may put the next cell between its lines."""
     out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     pages = []
     for page in (p for p in out.split("\f") if p.strip()):
-        lines = [" ".join(line.split()) for line in page.splitlines()]
+        # The registers' provenance marks (the same in every language) sit beside catalogue titles.
+        lines = [" ".join(line.replace(MARKS[0], " ").replace(MARKS[1], " ").split()) for line in page.splitlines()]
         pages.append(" ".join(line for line in lines if not handbooks(line, handbook_words)))
     return pages
 

@@ -237,6 +237,16 @@ def test_legal_basis_register_lists_each_clause_once(built_site: BuiltSite) -> N
     assert _words(reg64[: reg64.index("</li>")]) == (
         "SI 2017/1264 reg 64 : Complaints policy and procedure SPRI-2017:reg-64"
     )
+    seen = {"entry": "Seen only in a secondary source, not in the official text",
+            "heading": "Heading seen only in a secondary source; the words are from the official text"}
+    assert catalogue.get("SPRI-2017:reg-31").seen_only_in_secondary == "heading"
+    assert {c.seen_only_in_secondary for c in catalogue.clauses.values()} == {None, "entry", "heading"}
+    for clause_id, clause in catalogue.clauses.items():
+        at = page.index(f"<code>{clause_id}</code>")
+        entry = page[at:min(i for i in (page.find("</tr>", at), page.find("</li>", at)) if i != -1)]
+        assert ('class="polisi-provenance"' in entry) == bool(clause.seen_only_in_secondary), clause_id
+        if clause.seen_only_in_secondary:
+            assert seen[clause.seen_only_in_secondary] in entry, clause_id
 
 
 def test_review_schedule_and_home_summary(built_site: BuiltSite) -> None:

@@ -167,6 +167,14 @@ class Clause:
     def heading_secondary_only(self) -> bool:
         return self.heading_provenance is Provenance.SECONDARY
 
+    @property
+    def seen_only_in_secondary(self) -> str | None:
+        """What of the entry was seen only in a secondary source, for the registers to say so beside it:
+        ``"entry"`` (heading and words), ``"heading"`` (the words are primary, the heading is not) or None."""
+        if self.provenance is Provenance.SECONDARY:
+            return "entry"
+        return "heading" if self.heading_secondary_only else None
+
     def applies(self, service: ServiceType | None) -> bool:
         """Whether the provision can apply to a service of this kind (unknown kind: assume it does)."""
         return not self.applies_to or service is None or service in self.applies_to

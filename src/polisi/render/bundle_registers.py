@@ -27,6 +27,8 @@ class MatrixRow:
     title: str
     documents: tuple[tuple[str, str], ...]
     """(id, href) of each bundled document citing the clause."""
+    seen_only_in_secondary: str | None = None
+    """See :attr:`Clause.seen_only_in_secondary`."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def matrix(handbook: Handbook, docs: Iterable[Document], href: Href, language: s
     for clause_id in sorted(citing, key=clause_order):
         clause = handbook.catalogue.get(clause_id)
         rows.append(MatrixRow(clause_id, clause.title if clause else labels(language)["not_in_catalogue"],
-                              tuple((i, href(i) or "") for i in citing[clause_id])))
+                              tuple((i, href(i) or "") for i in citing[clause_id]),
+                              clause.seen_only_in_secondary if clause else None))
     return rows
 
 
