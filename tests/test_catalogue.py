@@ -313,13 +313,6 @@ def test_every_entry_records_where_it_was_seen_and_the_words_relied_on(shipped):
         assert re.match(r"https?://", clause.source), clause.id
         assert " " not in clause.source and ";" not in clause.source, clause.id  # one address, not prose
         assert clause.quote and len(clause.quote) >= 4, clause.id
-        if clause.id.startswith("SPRI-2017:") and clause.id not in STILL_A_RECORD_OF_THE_WORDS:
-            assert not re.search(r"research pass|rendering|as recorded by", clause.quote, re.IGNORECASE), clause.id
-
-
-STILL_A_RECORD_OF_THE_WORDS = {"SPRI-2017:reg-61"}
-"""Entries whose quote is still an earlier reading's description of the words, not the words: it is cited by
-no document, and goes (with its SG-SPRI-2019 twin) or gets its words when the regulation is read again."""
 
 
 def test_schedule_3_part_1_quotes_are_the_words_of_the_regulations(shipped):
