@@ -307,10 +307,10 @@ def main(argv: list[str] | None = None) -> None:
     except PolisiError as exc:
         report = getattr(exc, "report", None)
         if report is not None:  # a refused check ends with its count; a renderer's failures need none
-            from polisi.check.gate import CheckFailed
+            from polisi.render.failures import OutputFailed
 
-            checked = isinstance(exc, CheckFailed)
-            click.echo(format_report(report, "text") if checked else "\n".join(f.format() for f in report), err=True)
+            rendered = isinstance(exc, OutputFailed)
+            click.echo("\n".join(f.format() for f in report) if rendered else format_report(report, "text"), err=True)
         click.echo(f"polisi: error: {exc}", err=True)
         sys.exit(exc.exit_status)
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback without --debug

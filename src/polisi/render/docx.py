@@ -30,7 +30,7 @@ from polisi.handbook.list_markers import PAREN_CLASS_PREFIX
 from polisi.handbook.markdown import render_markdown
 from polisi.handbook.model import Document, Handbook
 from polisi.publish import replace_folder
-from polisi.render.failures import failure
+from polisi.render.failures import OutputFailed, failure
 from polisi.render.labels import interval_text, labels
 from polisi.render.print_html import LinkTarget, embed_images, link_rewriter, translation_note
 from polisi.render.progress import Progress, silent
@@ -83,12 +83,12 @@ def build_docx(checked: Checked, ids: Sequence[str] = (), progress: Progress = s
     return [target / docx_name(doc) for doc in documents]
 
 
-class WordFailed(BuildError):
+class WordFailed(OutputFailed):
     """One or more Word copies could not be made; ``report`` has one line per document."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__(f"Word copies not published: {len(report.errors)} document(s) could not be converted")
-        self.report = report
+        super().__init__(f"Word copies not published: {len(report.errors)} document(s) could not be converted",
+                         report)
 
 
 def docx_name(doc: Document) -> str:

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import re
 
-from polisi.findings import Finding, Severity
+from polisi.errors import BuildError
+from polisi.findings import Finding, Report, Severity
 
 LINE_LIMIT = 299
 """Characters a reported line (``path:line:col: error: CODE message``) may take."""
 _QUOTED = re.compile(r"'([^']{3,})'|: (\S{3,})$")
 _DATA_URI = re.compile(r"(data:[\w/+.-]*[;,])[^'\s]{20,}")
+
+
+class OutputFailed(BuildError):
+    """An output could not be made for some documents; ``report`` has one positioned line for each.
+
+    Shown without a count of documents checked, unlike a refused check: the check passed, and
+    what failed is the renderer."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def failure(path: str, source: str, code: str, message: str) -> Finding:

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from polisi.errors import BuildError, UsageError
+from polisi.errors import UsageError
 from polisi.findings import Finding, Report
 from polisi.handbook.model import Document, Handbook
 from polisi.history.git import History
 from polisi.publish import replace_folder, write_atomically
-from polisi.render.failures import failure
+from polisi.render.failures import OutputFailed, failure
 from polisi.render.labels import labels
 from polisi.render.pdf import PdfJob, RenderFailed, in_processes, render_pdf
 from polisi.render.print_html import (
@@ -50,12 +50,11 @@ class PdfBuild:
     reused: tuple[str, ...]
 
 
-class PdfFailed(BuildError):
+class PdfFailed(OutputFailed):
     """One or more PDFs could not be rendered; ``report`` has one line per document."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__(f"PDFs not published: {len(report.errors)} document(s) failed to render")
-        self.report = report
+        super().__init__(f"PDFs not published: {len(report.errors)} document(s) failed to render", report)
 
 
 def document_job(handbook: Handbook, doc: Document, history: History, *, demonstration: bool = False) -> PdfJob:

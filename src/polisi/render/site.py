@@ -24,7 +24,7 @@ from polisi.handbook.model import Handbook
 from polisi.history.git import History
 from polisi.processes import run
 from polisi.publish import replace_folder
-from polisi.render.failures import failure
+from polisi.render.failures import OutputFailed, failure
 from polisi.render.labels import labels
 from polisi.render.site_config import (
     CONFIG_FILE,
@@ -122,12 +122,11 @@ class MkDocsFailed(BuildError):
         self.problem = problem
 
 
-class SiteFailed(BuildError):
+class SiteFailed(OutputFailed):
     """MkDocs could not build the site; ``report`` has its reason, at the document it names."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__("site not built: MkDocs refused it (the previous site is unchanged)")
-        self.report = report
+        super().__init__("site not built: MkDocs refused it (the previous site is unchanged)", report)
 
 
 _PAGE = re.compile(r"(?:Doc file|page) '([^']+\.md)'")
