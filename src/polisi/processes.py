@@ -48,6 +48,18 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def is_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a process of another user counts): what a leftover's owner
+    is asked before its files are swept away."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _child_setup() -> Callable[[], None] | None:
     if _PRCTL is None:
         return None

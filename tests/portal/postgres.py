@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from polisi.processes import die_with_parent
+from polisi.processes import die_with_parent, is_alive
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 USER = "polisi"
@@ -59,22 +59,12 @@ def _server_setup(drop: Callable[[], None] | None) -> Callable[[], None]:
     return setup
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_leftovers() -> None:
     """Remove cluster folders of earlier runs whose server is gone (a run killed before it could clean up)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
         try:
             pid_file = folder / "data" / "postmaster.pid"
-            if pid_file.is_file() and _alive(int(pid_file.read_text().split()[0])):
+            if pid_file.is_file() and is_alive(int(pid_file.read_text().split()[0])):
                 continue
             if time.time() - folder.stat().st_mtime > STALE_AFTER:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -22,6 +22,7 @@ from polisi.errors import PolisiError, UsageError
 from polisi.handbook.model import Handbook, Kind, load_handbook
 from polisi.handbook.naming import next_free_id, yaml_text
 from polisi.handbook.schema import ID_PATTERN, VERSION_PATTERN
+from polisi.processes import is_alive
 from polisi.word.control import take_control
 from polisi.word.docxfile import check_word_file, core_properties, custom_properties
 from polisi.word.legalrefs import Mention, find_mentions, proposed_citations
@@ -346,22 +347,12 @@ def remove_abandoned(folder: Path, pattern: str) -> None:
     """Delete what an import that is no longer running left in ``folder`` (its process id is in the name)."""
     for path in folder.glob(pattern) if folder.is_dir() else []:
         pid = re.search(r"-(\d+)(?:-|$)", path.name)
-        if pid is None or _alive(int(pid.group(1))):
+        if pid is None or is_alive(int(pid.group(1))):
             continue
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _control_values(values: dict[str, str]) -> dict[str, str]:
