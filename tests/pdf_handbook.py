@@ -91,6 +91,17 @@ def make_handbook(root: Path) -> Path:
     return root
 
 
+def commit_and_build(root: Path, message: str, date: str = "2026-04-01T10:00:00+01:00") -> None:
+    """Commit the handbook as it stands (making it a repository first if need be), then hold it to the
+    gate's promise: ``check`` passes and ``build all`` makes every output."""
+    if not (root / ".git").is_dir():
+        git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message, date=date)
+    assert run("check", str(root), "--as-of", AS_OF) == 0
+    assert run("build", "all", str(root), "--as-of", AS_OF) == 0
+
+
 def run(*args: str) -> int:
     """Run the polisi command in this process; its exit status."""
     try:

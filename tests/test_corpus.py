@@ -17,7 +17,7 @@ from polisi.word.importer import ImportOptions, import_word
 from polisi.word.pandoc import run_pandoc
 
 from .outputs import html_text, missing, pdf_text, site_text, word_list_format, word_text, words
-from .pdf_handbook import AS_OF, BASE, git, run
+from .pdf_handbook import BASE, commit_and_build, run
 
 CORPUS = Path(__file__).parent / "corpus"
 WORD_FILES = sorted(CORPUS.glob("*/*.docx"))
@@ -40,11 +40,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Pat
         text = re.sub(r"status: draft\n(#.*\n)*", APPROVAL, text)
         new.write_text(text, encoding="utf-8")
         imported[source.stem] = new
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "Imported corpus", date="2026-04-01T10:00:00+01:00")
-    assert run("check", str(root), "--as-of", AS_OF) == 0
-    assert run("build", "all", str(root), "--as-of", AS_OF) == 0
+    commit_and_build(root, "Imported corpus")
     return root, imported
 
 

@@ -21,7 +21,7 @@ from polisi.check.fidelity import body_spots
 from polisi.edit.record_only import record_stated_approvals
 
 from .outputs import missing, pdf_text, site_text, source_words, word_text
-from .pdf_handbook import AS_OF, BASE, git, run
+from .pdf_handbook import BASE, commit_and_build
 
 WORDS = st.sampled_from([
     "staff", "record", "concern", "child", "parent", "referral", "Bridgend", "within", "hours", "ŵyr",
@@ -87,11 +87,7 @@ def assert_builds_whole(body: str) -> None:
     procedure is in its PDF, its site page and its Word copy."""
     with tempfile.TemporaryDirectory(prefix="polisi-gate-") as tmp:
         root = handbook_with(tmp, body)
-        git(root, "init", "-q", "-b", "main")
-        git(root, "add", "-A")
-        git(root, "commit", "-qm", "Generated", date="2026-04-01T10:00:00+01:00")
-        assert run("check", str(root), "--as-of", AS_OF) == 0
-        assert run("build", "all", str(root), "--as-of", AS_OF) == 0
+        commit_and_build(root, "Generated")
         build = root / "build"
         written = (root / "procedures" / "PRO-SAF-01.md").read_text(encoding="utf-8")
         expected = source_words(written.split("---\n", 2)[2])

@@ -22,7 +22,7 @@ import pytest
 
 from polisi.edit.record_only import record_stated_approvals
 
-from .pdf_handbook import AS_OF, git, make_handbook, pdftotext, run
+from .pdf_handbook import commit_and_build, make_handbook, pdftotext
 
 EVIL = "evil.example"
 TITLE = ('Safeguarding [click me](https://evil.example/t) *starred* <b onclick="steal()">bold</b> '
@@ -45,10 +45,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace("owner: Registered Manager", f"owner: {json.dumps(OWNER)}\nsummary: {json.dumps(SUMMARY)}")
     policy.write_text(text, encoding="utf-8")
     record_stated_approvals(root)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "A hostile title", date="2026-04-02T10:00:00+01:00")
-    assert run("check", str(root), "--as-of", AS_OF) == 0
-    assert run("build", "all", str(root), "--as-of", AS_OF) == 0
+    commit_and_build(root, "A hostile title", date="2026-04-02T10:00:00+01:00")
     return root
 
 

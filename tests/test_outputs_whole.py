@@ -28,7 +28,7 @@ from .outputs import (
     word_list_format,
     word_text,
 )
-from .pdf_handbook import AS_OF, BASE, git, run
+from .pdf_handbook import BASE, commit_and_build
 from .word_fixtures import png
 
 COLUMNS = ["Date", "Time", "Family", "Room", "Staff member", "Concern", "Action taken", "Referred to",
@@ -100,11 +100,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     procedure.write_text(procedure.read_text(encoding="utf-8") + LAYOUT, encoding="utf-8")
     (root / "procedures" / "bodymap.png").write_bytes(png(40, 30))
     record_stated_approvals(root)  # the extended procedure as written is the approved one
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "Handbook with a wide register", date="2026-03-02T09:00:00+00:00")
-    assert run("check", str(root), "--as-of", AS_OF) == 0
-    assert run("build", "all", str(root), "--as-of", AS_OF) == 0
+    commit_and_build(root, "Handbook with a wide register", date="2026-03-02T09:00:00+00:00")
     return root
 
 
